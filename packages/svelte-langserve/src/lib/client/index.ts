@@ -1,0 +1,38 @@
+/**
+ * The framework-free chat client: transports, the controller, the pure reducer and the
+ * connection state machine. Never imports Svelte.
+ *
+ * @module
+ */
+export type { RequestOptions, Transport, TransportEvent, Unsubscribe } from './transport.js';
+export { SocketIoTransport, type SocketIoTransportOptions } from './socket-io-transport.js';
+export {
+  InMemoryTransport,
+  type InMemoryContext,
+  type InMemoryHandler,
+  type InMemoryTransportOptions,
+  type TranscriptStep,
+} from './in-memory-transport.js';
+export {
+  initialConnectionState,
+  nextConnectionState,
+  type ConnectionState,
+  type ConnectionStatus,
+} from './connection.js';
+export {
+  chatReducer,
+  initialChatState,
+  messageText,
+  type ChatAction,
+  type ChatMessage,
+  type ChatState,
+  type ChatStatus,
+  type Delivery,
+  type RunProgress,
+} from './reducer.js';
+export {
+  ChatController,
+  type ChatControllerOptions,
+  type ChatSnapshot,
+  type SendResult,
+} from './controller.js';

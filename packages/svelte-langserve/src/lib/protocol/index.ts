@@ -1,0 +1,48 @@
+/**
+ * The svelte-langserve wire protocol: event maps, payload types, runtime schemas and the
+ * protocol version. Framework-free; safe to import on any server.
+ *
+ * @module
+ */
+export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js';
+export { ERROR_CODES, fail, ok, type ErrorCode, type ProtocolError, type Result } from './errors.js';
+export type {
+  AgentInfo,
+  Conversation,
+  Message,
+  MessageMetadata,
+  MessagePart,
+  MessageRole,
+  MessageStatus,
+  RunInfo,
+  RunStatus,
+  RunTerminalStatus,
+  TextPart,
+} from './model.js';
+export {
+  MAX_AGENTS_PER_MESSAGE,
+  MAX_ID_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  REQUEST_NAMES,
+  handshakeAuthSchema,
+  parseRequest,
+  requestSchemas,
+  type HandshakeAuth,
+  type RequestName,
+  type RequestPayload,
+} from './schemas.js';
+export {
+  SERVER_EVENT_NAMES,
+  type Ack,
+  type ClientToServerEvents,
+  type MessageCreatedEvent,
+  type ResponseData,
+  type ResponseMap,
+  type RunEndEvent,
+  type RunEvent,
+  type RunStartEvent,
+  type RunTextDeltaEvent,
+  type ServerEventName,
+  type ServerEventPayload,
+  type ServerToClientEvents,
+} from './events.js';

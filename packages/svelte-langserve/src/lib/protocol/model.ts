@@ -1,0 +1,86 @@
+/** A plain-text part of a message. */
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+/** The parts a message is made of. A union so later part kinds extend it without breaking. */
+export type MessagePart = TextPart;
+
+/** Who wrote a message. */
+export type MessageRole = 'user' | 'assistant';
+
+/**
+ * How far a message has got. User messages are always `complete`; an assistant message is
+ * `streaming` while its run is live and takes the run's terminal status when it ends.
+ */
+export type MessageStatus = 'streaming' | 'complete' | 'cancelled' | 'failed' | 'interrupted';
+
+/** Facts about an assistant message's origin. */
+export interface MessageMetadata {
+  /** The provider that produced the answer (`demo`, `openai`, ...). */
+  provider?: string;
+  /** The model name the provider reported. */
+  model?: string;
+  /** True when the answer came from the offline demo model, not a real LLM. */
+  demo?: boolean;
+}
+
+/** A message in a conversation. */
+export interface Message {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  parts: MessagePart[];
+  status: MessageStatus;
+  /** ISO-8601 time the server created the message. */
+  createdAt: string;
+  /** For assistant messages: the agent that wrote it. */
+  agentId?: string;
+  /** For assistant messages: the run that produced it. */
+  runId?: string;
+  /** For user messages: the id the sending client chose (used to de-duplicate retries). */
+  clientMessageId?: string;
+  metadata?: MessageMetadata;
+  /** For failed messages: what went wrong, safe to show. */
+  error?: string;
+}
+
+/** A conversation: an ordered list of messages answered by one or more agents. */
+export interface Conversation {
+  id: string;
+  title: string;
+  /** The agents that answer new messages unless a message names others. */
+  agentIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An agent the server offers. */
+export interface AgentInfo {
+  id: string;
+  name: string;
+  description: string;
+  /** The provider behind the agent (`demo`, `openai`, ...). */
+  provider: string;
+  model: string;
+  /** True when the agent answers with the offline demo model. */
+  demo: boolean;
+}
+
+/** The terminal status of a run. Every run ends with exactly one of these. */
+export type RunTerminalStatus = 'completed' | 'cancelled' | 'failed' | 'interrupted';
+
+/** The status of a run, live or ended. */
+export type RunStatus = 'running' | RunTerminalStatus;
+
+/** A run as reported when it starts or when a client joins while it is live. */
+export interface RunInfo {
+  id: string;
+  conversationId: string;
+  messageId: string;
+  agentId: string;
+  status: RunStatus;
+  /** The `seq` of the last event the server emitted for this run. */
+  seq: number;
+}

@@ -1,0 +1,8 @@
+export {
+  ChatStore,
+  createChatStore,
+  getChatStore,
+  hasChatStore,
+  provideChatStore,
+  type ChatStoreOptions,
+} from './chat-store.svelte.js';
