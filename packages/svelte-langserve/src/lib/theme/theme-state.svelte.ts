@@ -1,0 +1,42 @@
+import { createContext } from 'svelte';
+import { MediaQuery } from 'svelte/reactivity';
+
+/** How the theme is chosen: fixed light, fixed dark, or following the OS. */
+export type ThemeMode = 'light' | 'dark' | 'auto';
+
+/** The theme actually applied. */
+export type ResolvedTheme = 'light' | 'dark';
+
+/** The reactive theme: the chosen mode, and what it resolves to right now. */
+export class ThemeState {
+  readonly #mode: () => ThemeMode;
+  readonly #prefersDark = new MediaQuery('(prefers-color-scheme: dark)', false);
+
+  constructor(mode: () => ThemeMode) {
+    this.#mode = mode;
+  }
+
+  /** The chosen mode. */
+  get mode(): ThemeMode {
+    return this.#mode();
+  }
+
+  /** `light` or `dark`; for `auto`, whatever the OS prefers now. */
+  get resolved(): ResolvedTheme {
+    const mode = this.#mode();
+    if (mode !== 'auto') return mode;
+    return this.#prefersDark.current ? 'dark' : 'light';
+  }
+}
+
+const [getTheme, setTheme, hasTheme] = createContext<ThemeState>();
+
+/** Shares a theme with the components below. Used by `ThemeProvider`. */
+export function provideTheme(theme: ThemeState): ThemeState {
+  return setTheme(theme);
+}
+
+/** The nearest `ThemeProvider`'s theme, or null outside one. */
+export function useTheme(): ThemeState | null {
+  return hasTheme() ? getTheme() : null;
+}
