@@ -186,8 +186,9 @@ export class ChatController {
   }
 
   async #synchronise(): Promise<void> {
-    await this.loadAgents();
+    // The conversation shown when the connection opened; one created meanwhile is already fresh.
     const conversationId = this.#snapshot.chat.conversation?.id ?? this.#options.conversationId;
+    await this.loadAgents();
     if (conversationId) await this.join(conversationId);
   }
 

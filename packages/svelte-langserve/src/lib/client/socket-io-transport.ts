@@ -77,11 +77,10 @@ export class SocketIoTransport implements Transport {
     if (!this.#socket.connected) return fail('unavailable', 'Not connected to the agent server.');
     try {
       // The typed emit cannot be expressed over a generic event name; the map guarantees it.
-      const emit = this.#socket.timeout(options.timeoutMs ?? this.#timeoutMs).emitWithAck as (
-        event: E,
-        payload: RequestPayload<E>,
-      ) => Promise<Result<ResponseData<E>>>;
-      return await emit(event, payload);
+      const socket = this.#socket.timeout(options.timeoutMs ?? this.#timeoutMs) as unknown as {
+        emitWithAck(event: E, payload: RequestPayload<E>): Promise<Result<ResponseData<E>>>;
+      };
+      return await socket.emitWithAck(event, payload);
     } catch {
       return fail('unavailable', `No answer to "${event}" in time.`);
     }

@@ -1,0 +1,97 @@
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { ChatController, InMemoryTransport, messageText } from '../src/lib/client/index.js';
+import { ok } from '../src/lib/protocol/index.js';
+import { ChatStore, createChatStore } from '../src/lib/state/index.js';
+import { agent, conversation, runEvents } from './fixtures.js';
+
+function manualFrames() {
+  const queue: (() => void)[] = [];
+  return {
+    schedule: (flush: () => void) => void queue.push(flush),
+    runFrame: () => queue.splice(0).forEach((flush) => flush()),
+    get pending() {
+      return queue.length;
+    },
+  };
+}
+
+describe('ChatStore (runes)', () => {
+  it('publishes connection changes on the next frame, not before', () => {
+    const transport = new InMemoryTransport({
+      handlers: { 'agents:list': () => ok({ agents: [agent] }) },
+    });
+    const frames = manualFrames();
+    const store = new ChatStore(new ChatController({ transport }), frames.schedule);
+    transport.connect();
+    expect(store.connection.status).toBe('idle');
+    expect(frames.pending).toBe(1);
+    frames.runFrame();
+    expect(store.connection.status).toBe('connected');
+    expect(frames.pending).toBe(0);
+    store.destroy();
+  });
+
+  it('shows a streamed answer once frames run, and stops updating after destroy', async () => {
+    const frames = manualFrames();
+    const transport = new InMemoryTransport({
+      handlers: {
+        'agents:list': () => ok({ agents: [agent] }),
+        'conversations:create': () => ok({ conversation }),
+        'messages:send': (payload, context) => {
+          for (const event of runEvents(['Hel', 'lo'])) context.emit('run:event', event);
+          return ok({
+            message: {
+              id: 'm1',
+              conversationId: 'c1',
+              role: 'user',
+              parts: [{ type: 'text', text: payload.text }],
+              status: 'complete',
+              createdAt: '2026-01-01T00:00:00.000Z',
+              clientMessageId: payload.clientMessageId,
+            },
+            runs: [],
+          });
+        },
+      },
+    });
+    const store = new ChatStore(new ChatController({ transport }), frames.schedule);
+    const renders: string[] = [];
+    const cleanup = $effect.root(() => {
+      $effect(() => {
+        renders.push(store.messages.map(messageText).join('|'));
+      });
+    });
+    flushSync();
+    store.connect();
+    await store.send('Hi');
+    await Promise.resolve();
+    expect(store.messages).toHaveLength(0);
+    frames.runFrame();
+    flushSync();
+    expect(store.messages.map(messageText)).toEqual(['Hi', 'Hello']);
+    expect(store.agents).toEqual([agent]);
+    expect(store.status).toBe('ready');
+    // Every event of the run arrived in one frame: the effect ran once for them.
+    expect(renders).toEqual(['', 'Hi|Hello']);
+
+    store.destroy();
+    transport.emit('run:event', { ...runEvents(['x'], { runId: 'r2', messageId: 'a2' })[0]! });
+    frames.runFrame();
+    flushSync();
+    expect(store.messages).toHaveLength(2);
+    expect(transport.connected).toBe(false);
+    cleanup();
+  });
+
+  it('creates a Socket.IO store from a URL and an in-memory one from a transport', () => {
+    const remote = createChatStore({ url: 'http://127.0.0.1:9' });
+    expect(remote.connection.status).toBe('idle');
+    remote.destroy();
+    const transport = new InMemoryTransport();
+    const local = createChatStore({ transport });
+    local.connect();
+    expect(transport.connected).toBe(true);
+    local.destroy();
+  });
+});

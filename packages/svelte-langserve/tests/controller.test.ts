@@ -1,0 +1,126 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ChatController, InMemoryTransport, messageText, type ChatSnapshot } from '../src/lib/client/index.js';
+import { fail, ok, type RequestPayload, type Result } from '../src/lib/protocol/index.js';
+import { agent, conversation, runEvents, userMessage } from './fixtures.js';
+
+const runInfo = { id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running' as const, seq: -1 };
+
+function scriptedTransport(options: { sendResults?: Result<never>[]; stepDelayMs?: number } = {}) {
+  const sendResults = [...(options.sendResults ?? [])];
+  return new InMemoryTransport({
+    speed: options.stepDelayMs ? 1 : 0,
+    handlers: {
+      'agents:list': () => ok({ agents: [agent] }),
+      'conversations:create': () => ok({ conversation }),
+      'conversations:join': () => ok({ conversation, messages: [], runs: [] }),
+      'messages:send': (payload: RequestPayload<'messages:send'>, context) => {
+        const failure = sendResults.shift();
+        if (failure) return failure;
+        void context.replay(runEvents(['Hi', ' there']).map((event) => ({ delayMs: options.stepDelayMs ?? 0, event: 'run:event' as const, payload: event })));
+        return ok({ message: userMessage({ clientMessageId: payload.clientMessageId, parts: [{ type: 'text', text: payload.text }] }), runs: [runInfo] });
+      },
+      'runs:cancel': () => fail('conflict', 'Run already ended.'),
+    },
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('ChatController', () => {
+  it('loads agents on connect and publishes the connection status', async () => {
+    const controller = new ChatController({ transport: scriptedTransport() });
+    const statuses: string[] = [];
+    controller.subscribe((snapshot) => statuses.push(snapshot.connection.status));
+    controller.connect();
+    await settle();
+    expect(statuses).toContain('connecting');
+    expect(controller.snapshot.connection.status).toBe('connected');
+    expect(controller.snapshot.agents).toEqual([agent]);
+  });
+
+  it('creates a conversation on first send and streams the answer', async () => {
+    const transport = scriptedTransport();
+    const controller = new ChatController({ transport, createId: () => 'client-1' });
+    controller.connect();
+    const result = await controller.send('Hello');
+    expect(result.ok).toBe(true);
+    await settle();
+    const { chat } = controller.snapshot;
+    expect(chat.conversation?.id).toBe('c1');
+    expect(chat.messages.map((message) => [message.role, messageText(message)])).toEqual([
+      ['user', 'Hello'],
+      ['assistant', 'Hi there'],
+    ]);
+    expect(chat.status).toBe('ready');
+    expect(transport.requests.map((request) => request.event)).toEqual([
+      'agents:list',
+      'conversations:create',
+      'messages:send',
+    ]);
+  });
+
+  it('retries a retryable failure with the same client id, then succeeds', async () => {
+    const transport = scriptedTransport({ sendResults: [fail('unavailable', 'busy')] });
+    const controller = new ChatController({ transport, retryDelayMs: () => 0, createId: () => 'same-id' });
+    controller.connect();
+    await settle();
+    const result = await controller.send('Hello');
+    expect(result.ok).toBe(true);
+    const sends = transport.requests.filter((request) => request.event === 'messages:send');
+    expect(sends).toHaveLength(2);
+    expect(sends.map((send) => (send.payload as { clientMessageId: string }).clientMessageId)).toEqual(['same-id', 'same-id']);
+  });
+
+  it('does not retry a non-retryable failure and marks the message failed', async () => {
+    const transport = scriptedTransport({ sendResults: [fail('invalid_payload', 'Too long')] });
+    const controller = new ChatController({ transport, retryDelayMs: () => 0 });
+    controller.connect();
+    const result = await controller.send('Hello');
+    expect(result.ok).toBe(false);
+    expect(transport.requests.filter((request) => request.event === 'messages:send')).toHaveLength(1);
+    expect(controller.snapshot.chat.messages[0]!.delivery).toBe('failed');
+    expect(controller.snapshot.chat.error?.message).toBe('Too long');
+    expect(controller.snapshot.chat.status).toBe('error');
+  });
+
+  it('fails a send while disconnected instead of hanging', async () => {
+    const controller = new ChatController({ transport: scriptedTransport(), sendRetries: 0 });
+    const result = await controller.send('Hello');
+    expect(result).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
+  it('cancels every live run and ignores a run that already ended', async () => {
+    const transport = scriptedTransport({ stepDelayMs: 20 });
+    const controller = new ChatController({ transport });
+    controller.connect();
+    await controller.send('Hello');
+    expect(controller.snapshot.chat.status).toBe('streaming');
+    // Mid-stream, before the transcript plays: r1 is live.
+    await controller.cancel();
+    expect(transport.requests.at(-1)).toEqual({ event: 'runs:cancel', payload: { runId: 'r1' } });
+    expect(controller.snapshot.chat.error).toBeNull();
+  });
+
+  it('re-joins its conversation after a reconnect that lost the session', async () => {
+    const transport = scriptedTransport();
+    const controller = new ChatController({ transport });
+    controller.connect();
+    await controller.send('Hello');
+    transport.drop(true);
+    expect(controller.snapshot.connection.status).toBe('reconnecting');
+    transport.restore(false);
+    await settle();
+    expect(transport.requests.at(-1)).toEqual({ event: 'conversations:join', payload: { conversationId: 'c1' } });
+  });
+
+  it('stops publishing and listening after dispose', async () => {
+    const transport = scriptedTransport();
+    const controller = new ChatController({ transport });
+    const listener = vi.fn<(snapshot: ChatSnapshot) => void>();
+    controller.subscribe(listener);
+    controller.dispose();
+    transport.connect();
+    transport.emit('run:event', runEvents(['x'])[0]!);
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

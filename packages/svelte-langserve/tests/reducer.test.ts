@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chatReducer,
+  initialChatState,
+  messageText,
+  type ChatAction,
+  type ChatState,
+} from '../src/lib/client/index.js';
+import { conversation, runEvents, userMessage } from './fixtures.js';
+
+const apply = (state: ChatState, actions: ChatAction[]) => actions.reduce(chatReducer, state);
+const joined: ChatState = chatReducer(initialChatState, {
+  type: 'joined',
+  conversation,
+  messages: [],
+  runs: [],
+});
+const asActions = (events: ReturnType<typeof runEvents>): ChatAction[] =>
+  events.map((event) => ({ type: 'run-event', event }));
+
+describe('chatReducer', () => {
+  it('streams a run into one assistant message and ends it', () => {
+    const events = runEvents(['Hel', 'lo', ' world']);
+    const midway = apply(joined, asActions(events.slice(0, 3)));
+    expect(midway.status).toBe('streaming');
+    expect(messageText(midway.messages[0]!)).toBe('Hello');
+    expect(midway.messages[0]!.status).toBe('streaming');
+
+    const done = apply(midway, asActions(events.slice(3)));
+    expect(done.status).toBe('ready');
+    expect(done.messages).toHaveLength(1);
+    expect(messageText(done.messages[0]!)).toBe('Hello world');
+    expect(done.messages[0]!.status).toBe('complete');
+    expect(done.runs.r1!.status).toBe('completed');
+  });
+
+  it('applies each seq once: replayed and duplicated events change nothing', () => {
+    const events = runEvents(['a', 'b', 'c']);
+    const once = apply(joined, asActions(events));
+    const twice = apply(once, asActions(events));
+    expect(twice).toBe(once);
+    const interleaved = apply(joined, asActions([events[0]!, events[1]!, events[1]!, events[2]!, events[1]!, events[3]!]));
+    expect(messageText(interleaved.messages[0]!)).toBe('abc');
+  });
+
+  it('drops an event that skips ahead of the expected seq', () => {
+    const events = runEvents(['a', 'b', 'c']);
+    const state = apply(joined, asActions([events[0]!, events[2]!]));
+    expect(messageText(state.messages[0]!)).toBe('');
+    expect(state.runs.r1!.nextSeq).toBe(1);
+  });
+
+  it('ignores events of another conversation', () => {
+    const [start] = runEvents(['x']);
+    const state = chatReducer(joined, { type: 'run-event', event: { ...start!, conversationId: 'other' } });
+    expect(state).toBe(joined);
+  });
+
+  it('keeps a failed run’s partial text and its error', () => {
+    const events = runEvents(['partial'], { status: 'failed', error: 'Model unavailable' });
+    const state = apply(joined, asActions(events));
+    expect(state.messages[0]).toMatchObject({ status: 'failed', error: 'Model unavailable' });
+    expect(messageText(state.messages[0]!)).toBe('partial');
+    expect(state.status).toBe('ready');
+  });
+
+  it('marks a cancelled run’s message as cancelled', () => {
+    const state = apply(joined, asActions(runEvents(['a'], { status: 'cancelled' })));
+    expect(state.messages[0]!.status).toBe('cancelled');
+  });
+
+  it('shows a sent message at once, then replaces it with the server’s copy', () => {
+    const local = { ...userMessage({ id: 'local:client-1' }), delivery: 'sending' as const };
+    const sending = chatReducer(joined, { type: 'send', message: local });
+    expect(sending.status).toBe('submitted');
+    expect(sending.messages[0]!.delivery).toBe('sending');
+
+    const sent = chatReducer(sending, {
+      type: 'send-ok',
+      clientMessageId: 'client-1',
+      message: userMessage(),
+      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: -1 }],
+    });
+    expect(sent.messages).toHaveLength(1);
+    expect(sent.messages[0]).toMatchObject({ id: 'm1', delivery: 'sent' });
+    expect(sent.status).toBe('streaming');
+    expect(sent.runs.r1!.nextSeq).toBe(0);
+  });
+
+  it('does not duplicate the user message when the room event beats the ack', () => {
+    const local = { ...userMessage({ id: 'local:client-1' }), delivery: 'sending' as const };
+    const state = apply(joined, [
+      { type: 'send', message: local },
+      { type: 'message-created', message: userMessage() },
+      { type: 'send-ok', clientMessageId: 'client-1', message: userMessage(), runs: [] },
+    ]);
+    expect(state.messages.map((message) => message.id)).toEqual(['m1']);
+  });
+
+  it('keeps its position when the run’s events overtook the ack', () => {
+    const events = runEvents(['a', 'b']);
+    const streamed = apply(joined, asActions(events.slice(0, 2)));
+    const acked = chatReducer(streamed, {
+      type: 'send-ok',
+      clientMessageId: 'client-1',
+      message: userMessage(),
+      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: -1 }],
+    });
+    expect(acked.runs.r1!.nextSeq).toBe(2);
+    const assistant = apply(acked, asActions(events.slice(2))).messages.find((m) => m.role === 'assistant');
+    expect(messageText(assistant!)).toBe('ab');
+  });
+
+  it('marks a failed send and derives the error status', () => {
+    const local = { ...userMessage({ id: 'local:client-1' }), delivery: 'sending' as const };
+    const state = apply(joined, [
+      { type: 'send', message: local },
+      {
+        type: 'send-failed',
+        clientMessageId: 'client-1',
+        error: { code: 'unavailable', message: 'Down', retryable: true },
+      },
+    ]);
+    expect(state.messages[0]!.delivery).toBe('failed');
+    expect(state.status).toBe('error');
+    expect(chatReducer(state, { type: 'clear-error' }).status).toBe('ready');
+  });
+
+  it('takes a join’s messages and resumes a live run after its current seq', () => {
+    const streaming = userMessage({
+      id: 'a1',
+      role: 'assistant',
+      status: 'streaming',
+      parts: [{ type: 'text', text: 'ab' }],
+      runId: 'r1',
+      agentId: 'chatbot',
+    });
+    const state = chatReducer(initialChatState, {
+      type: 'joined',
+      conversation,
+      messages: [userMessage(), streaming],
+      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: 2 }],
+    });
+    const events = runEvents(['a', 'b', 'c']);
+    const resumed = apply(state, asActions(events));
+    expect(messageText(resumed.messages[1]!)).toBe('abc');
+    expect(resumed.messages[1]!.status).toBe('complete');
+  });
+});

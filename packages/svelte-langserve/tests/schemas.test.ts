@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_MESSAGE_LENGTH,
+  REQUEST_NAMES,
+  fail,
+  handshakeAuthSchema,
+  parseRequest,
+  PROTOCOL_VERSION,
+} from '../src/lib/protocol/index.js';
+
+describe('request schemas', () => {
+  it('has a schema for every request and rejects non-objects for each', () => {
+    expect(REQUEST_NAMES.sort()).toEqual(
+      ['agents:list', 'conversations:create', 'conversations:join', 'messages:send', 'runs:cancel'].sort(),
+    );
+    for (const name of REQUEST_NAMES) {
+      for (const bad of [null, 'text', 42, [], undefined]) {
+        expect(parseRequest(name, bad).ok, `${name} accepted ${JSON.stringify(bad)}`).toBe(false);
+      }
+    }
+  });
+
+  it('accepts a valid send and trims ids', () => {
+    const result = parseRequest('messages:send', {
+      conversationId: ' c1 ',
+      clientMessageId: 'x',
+      text: 'Hello',
+    });
+    expect(result).toEqual({ ok: true, value: { conversationId: 'c1', clientMessageId: 'x', text: 'Hello' } });
+  });
+
+  it('names every problem with its path', () => {
+    const result = parseRequest('messages:send', { conversationId: '', text: 5, extra: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.join('\n')).toMatch(/conversationId/);
+    expect(result.issues.join('\n')).toMatch(/clientMessageId/);
+    expect(result.issues.join('\n')).toMatch(/text/);
+    expect(result.issues.join('\n')).toMatch(/extra/);
+  });
+
+  it('rejects blank and oversized text', () => {
+    const base = { conversationId: 'c1', clientMessageId: 'x' };
+    expect(parseRequest('messages:send', { ...base, text: '   ' }).ok).toBe(false);
+    expect(parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH + 1) }).ok).toBe(false);
+    expect(parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH) }).ok).toBe(true);
+  });
+
+  it('accepts an empty agents:list payload only', () => {
+    expect(parseRequest('agents:list', {}).ok).toBe(true);
+    expect(parseRequest('agents:list', { all: true }).ok).toBe(false);
+  });
+
+  it('validates the handshake', () => {
+    expect(handshakeAuthSchema.safeParse({ protocolVersion: PROTOCOL_VERSION }).success).toBe(true);
+    expect(handshakeAuthSchema.safeParse({}).success).toBe(false);
+    expect(handshakeAuthSchema.safeParse({ protocolVersion: '1' }).success).toBe(false);
+  });
+
+  it('marks only unavailable errors retryable by default', () => {
+    expect(fail('unavailable', 'x')).toEqual({ ok: false, error: { code: 'unavailable', message: 'x', retryable: true } });
+    expect(fail('invalid_payload', 'x', { issues: ['a: b'] })).toEqual({
+      ok: false,
+      error: { code: 'invalid_payload', message: 'x', retryable: false, issues: ['a: b'] },
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from './tests/chromium.js';
+
+/** A fresh browser options object per project (sharing one fails at start-up). */
+const browser = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({ launchOptions: chromiumLaunchOptions() }),
+  instances: [{ browser: 'chromium' as const }],
+});
+
+export default defineConfig({
+  plugins: [tailwindcss(), sveltekit()],
+  test: {
+    expect: { requireAssertions: true },
+    projects: [
+      {
+        extends: './vite.config.ts',
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/**/*.svelte.test.ts', 'tests/**/*.browser.test.ts'],
+          typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'] },
+        },
+      },
+      {
+        extends: './vite.config.ts',
+        plugins: [svelteTesting()],
+        test: {
+          name: 'runes',
+          environment: 'jsdom',
+          include: ['tests/**/*.svelte.test.ts'],
+          setupFiles: ['tests/setup-jsdom.ts'],
+        },
+      },
+      {
+        extends: './vite.config.ts',
+        test: {
+          name: 'browser',
+          include: ['tests/**/*.browser.test.ts'],
+          browser: browser(),
+        },
+      },
+    ],
+  },
+});
