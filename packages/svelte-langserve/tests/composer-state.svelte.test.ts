@@ -6,11 +6,17 @@ function setup(initial: ChatStatus = 'ready', disabled = false) {
   let status = $state<ChatStatus>(initial);
   const onSend = vi.fn();
   const onStop = vi.fn();
-  const composer = new ComposerState({ status: () => status, disabled: () => disabled, onSend, onStop });
+  const composer = new ComposerState({
+    status: () => status,
+    disabled: () => disabled,
+    onSend,
+    onStop,
+  });
   return { composer, onSend, onStop, setStatus: (next: ChatStatus) => (status = next) };
 }
 
-const key = (init: KeyboardEventInit) => new KeyboardEvent('keydown', { cancelable: true, ...init });
+const key = (init: KeyboardEventInit) =>
+  new KeyboardEvent('keydown', { cancelable: true, ...init });
 
 describe('ComposerState', () => {
   it('sends on Enter and clears the draft', () => {

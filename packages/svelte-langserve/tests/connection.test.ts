@@ -23,9 +23,15 @@ describe('connection state machine', () => {
       { type: 'disconnected', reason: 'transport close', willReconnect: true },
     ]);
     expect(dropped.status).toBe('reconnecting');
-    const retrying = run([{ type: 'connecting' }, { type: 'error', message: 'timeout', fatal: false }], dropped);
+    const retrying = run(
+      [{ type: 'connecting' }, { type: 'error', message: 'timeout', fatal: false }],
+      dropped,
+    );
     expect(retrying).toEqual({ status: 'reconnecting', error: 'timeout' });
-    expect(run([{ type: 'connected', recovered: true }], retrying)).toEqual({ status: 'connected', error: null });
+    expect(run([{ type: 'connected', recovered: true }], retrying)).toEqual({
+      status: 'connected',
+      error: null,
+    });
   });
 
   it('is disconnected after a drop with no retry', () => {
@@ -37,7 +43,10 @@ describe('connection state machine', () => {
   });
 
   it('fails when the server refuses, and can start again', () => {
-    const failed = run([{ type: 'connecting' }, { type: 'error', message: 'protocol mismatch', fatal: true }]);
+    const failed = run([
+      { type: 'connecting' },
+      { type: 'error', message: 'protocol mismatch', fatal: true },
+    ]);
     expect(failed).toEqual({ status: 'failed', error: 'protocol mismatch' });
     expect(run([{ type: 'connecting' }], failed).status).toBe('connecting');
   });

@@ -1,9 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ChatController, InMemoryTransport, messageText, type ChatSnapshot } from '../src/lib/client/index.js';
+import {
+  ChatController,
+  InMemoryTransport,
+  messageText,
+  type ChatSnapshot,
+} from '../src/lib/client/index.js';
 import { fail, ok, type RequestPayload, type Result } from '../src/lib/protocol/index.js';
 import { agent, conversation, runEvents, userMessage } from './fixtures.js';
 
-const runInfo = { id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running' as const, seq: -1 };
+const runInfo = {
+  id: 'r1',
+  conversationId: 'c1',
+  messageId: 'a1',
+  agentId: 'chatbot',
+  status: 'running' as const,
+  seq: -1,
+};
 
 function scriptedTransport(options: { sendResults?: Result<never>[]; stepDelayMs?: number } = {}) {
   const sendResults = [...(options.sendResults ?? [])];
@@ -16,8 +28,20 @@ function scriptedTransport(options: { sendResults?: Result<never>[]; stepDelayMs
       'messages:send': (payload: RequestPayload<'messages:send'>, context) => {
         const failure = sendResults.shift();
         if (failure) return failure;
-        void context.replay(runEvents(['Hi', ' there']).map((event) => ({ delayMs: options.stepDelayMs ?? 0, event: 'run:event' as const, payload: event })));
-        return ok({ message: userMessage({ clientMessageId: payload.clientMessageId, parts: [{ type: 'text', text: payload.text }] }), runs: [runInfo] });
+        void context.replay(
+          runEvents(['Hi', ' there']).map((event) => ({
+            delayMs: options.stepDelayMs ?? 0,
+            event: 'run:event' as const,
+            payload: event,
+          })),
+        );
+        return ok({
+          message: userMessage({
+            clientMessageId: payload.clientMessageId,
+            parts: [{ type: 'text', text: payload.text }],
+          }),
+          runs: [runInfo],
+        });
       },
       'runs:cancel': () => fail('conflict', 'Run already ended.'),
     },
@@ -61,14 +85,20 @@ describe('ChatController', () => {
 
   it('retries a retryable failure with the same client id, then succeeds', async () => {
     const transport = scriptedTransport({ sendResults: [fail('unavailable', 'busy')] });
-    const controller = new ChatController({ transport, retryDelayMs: () => 0, createId: () => 'same-id' });
+    const controller = new ChatController({
+      transport,
+      retryDelayMs: () => 0,
+      createId: () => 'same-id',
+    });
     controller.connect();
     await settle();
     const result = await controller.send('Hello');
     expect(result.ok).toBe(true);
     const sends = transport.requests.filter((request) => request.event === 'messages:send');
     expect(sends).toHaveLength(2);
-    expect(sends.map((send) => (send.payload as { clientMessageId: string }).clientMessageId)).toEqual(['same-id', 'same-id']);
+    expect(
+      sends.map((send) => (send.payload as { clientMessageId: string }).clientMessageId),
+    ).toEqual(['same-id', 'same-id']);
   });
 
   it('does not retry a non-retryable failure and marks the message failed', async () => {
@@ -77,7 +107,9 @@ describe('ChatController', () => {
     controller.connect();
     const result = await controller.send('Hello');
     expect(result.ok).toBe(false);
-    expect(transport.requests.filter((request) => request.event === 'messages:send')).toHaveLength(1);
+    expect(transport.requests.filter((request) => request.event === 'messages:send')).toHaveLength(
+      1,
+    );
     expect(controller.snapshot.chat.messages[0]!.delivery).toBe('failed');
     expect(controller.snapshot.chat.error?.message).toBe('Too long');
     expect(controller.snapshot.chat.status).toBe('error');
@@ -110,7 +142,10 @@ describe('ChatController', () => {
     expect(controller.snapshot.connection.status).toBe('reconnecting');
     transport.restore(false);
     await settle();
-    expect(transport.requests.at(-1)).toEqual({ event: 'conversations:join', payload: { conversationId: 'c1' } });
+    expect(transport.requests.at(-1)).toEqual({
+      event: 'conversations:join',
+      payload: { conversationId: 'c1' },
+    });
   });
 
   it('stops publishing and listening after dispose', async () => {

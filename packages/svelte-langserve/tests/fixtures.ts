@@ -33,7 +33,12 @@ export function userMessage(overrides: Partial<Message> = {}): Message {
 /** The events of one run answering `chunks`, ending with `status`. */
 export function runEvents(
   chunks: string[],
-  options: { runId?: string; messageId?: string; status?: 'completed' | 'cancelled' | 'failed'; error?: string } = {},
+  options: {
+    runId?: string;
+    messageId?: string;
+    status?: 'completed' | 'cancelled' | 'failed';
+    error?: string;
+  } = {},
 ): RunEvent[] {
   const runId = options.runId ?? 'r1';
   const base = { runId, conversationId: 'c1' };
@@ -49,8 +54,15 @@ export function runEvents(
       metadata: { provider: 'demo', model: 'demo', demo: true },
     },
   ];
-  chunks.forEach((text, index) => events.push({ ...base, seq: index + 1, type: 'text-delta', text }));
-  const end: RunEvent = { ...base, seq: chunks.length + 1, type: 'end', status: options.status ?? 'completed' };
+  chunks.forEach((text, index) =>
+    events.push({ ...base, seq: index + 1, type: 'text-delta', text }),
+  );
+  const end: RunEvent = {
+    ...base,
+    seq: chunks.length + 1,
+    type: 'end',
+    status: options.status ?? 'completed',
+  };
   if (options.error) end.error = options.error;
   events.push(end);
   return events;

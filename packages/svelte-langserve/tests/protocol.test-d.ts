@@ -26,14 +26,19 @@ describe('protocol types', () => {
 
   it('types acknowledgements as results of the event’s data', () => {
     type SendAck = Parameters<ClientToServerEvents['messages:send']>[1];
-    expectTypeOf<SendAck>().toEqualTypeOf<(result: Result<ResponseData<'messages:send'>>) => void>();
+    expectTypeOf<SendAck>().toEqualTypeOf<
+      (result: Result<ResponseData<'messages:send'>>) => void
+    >();
     expectTypeOf<Parameters<SendAck>[0]>().not.toEqualTypeOf<ResponseData<'messages:send'>>();
   });
 
   it('narrows run events by type', () => {
     const narrow = (event: RunEvent) => {
       if (event.type === 'text-delta') expectTypeOf(event.text).toBeString();
-      if (event.type === 'end') expectTypeOf(event.status).toEqualTypeOf<'completed' | 'cancelled' | 'failed' | 'interrupted'>();
+      if (event.type === 'end')
+        expectTypeOf(event.status).toEqualTypeOf<
+          'completed' | 'cancelled' | 'failed' | 'interrupted'
+        >();
       // @ts-expect-error: a start event has no text.
       if (event.type === 'start') void event.text;
     };

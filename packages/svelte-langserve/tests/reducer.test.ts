@@ -39,7 +39,10 @@ describe('chatReducer', () => {
     const once = apply(joined, asActions(events));
     const twice = apply(once, asActions(events));
     expect(twice).toBe(once);
-    const interleaved = apply(joined, asActions([events[0]!, events[1]!, events[1]!, events[2]!, events[1]!, events[3]!]));
+    const interleaved = apply(
+      joined,
+      asActions([events[0]!, events[1]!, events[1]!, events[2]!, events[1]!, events[3]!]),
+    );
     expect(messageText(interleaved.messages[0]!)).toBe('abc');
   });
 
@@ -52,7 +55,10 @@ describe('chatReducer', () => {
 
   it('ignores events of another conversation', () => {
     const [start] = runEvents(['x']);
-    const state = chatReducer(joined, { type: 'run-event', event: { ...start!, conversationId: 'other' } });
+    const state = chatReducer(joined, {
+      type: 'run-event',
+      event: { ...start!, conversationId: 'other' },
+    });
     expect(state).toBe(joined);
   });
 
@@ -79,7 +85,16 @@ describe('chatReducer', () => {
       type: 'send-ok',
       clientMessageId: 'client-1',
       message: userMessage(),
-      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: -1 }],
+      runs: [
+        {
+          id: 'r1',
+          conversationId: 'c1',
+          messageId: 'a1',
+          agentId: 'chatbot',
+          status: 'running',
+          seq: -1,
+        },
+      ],
     });
     expect(sent.messages).toHaveLength(1);
     expect(sent.messages[0]).toMatchObject({ id: 'm1', delivery: 'sent' });
@@ -104,10 +119,21 @@ describe('chatReducer', () => {
       type: 'send-ok',
       clientMessageId: 'client-1',
       message: userMessage(),
-      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: -1 }],
+      runs: [
+        {
+          id: 'r1',
+          conversationId: 'c1',
+          messageId: 'a1',
+          agentId: 'chatbot',
+          status: 'running',
+          seq: -1,
+        },
+      ],
     });
     expect(acked.runs.r1!.nextSeq).toBe(2);
-    const assistant = apply(acked, asActions(events.slice(2))).messages.find((m) => m.role === 'assistant');
+    const assistant = apply(acked, asActions(events.slice(2))).messages.find(
+      (m) => m.role === 'assistant',
+    );
     expect(messageText(assistant!)).toBe('ab');
   });
 
@@ -139,7 +165,16 @@ describe('chatReducer', () => {
       type: 'joined',
       conversation,
       messages: [userMessage(), streaming],
-      runs: [{ id: 'r1', conversationId: 'c1', messageId: 'a1', agentId: 'chatbot', status: 'running', seq: 2 }],
+      runs: [
+        {
+          id: 'r1',
+          conversationId: 'c1',
+          messageId: 'a1',
+          agentId: 'chatbot',
+          status: 'running',
+          seq: 2,
+        },
+      ],
     });
     const events = runEvents(['a', 'b', 'c']);
     const resumed = apply(state, asActions(events));

@@ -11,7 +11,13 @@ import {
 describe('request schemas', () => {
   it('has a schema for every request and rejects non-objects for each', () => {
     expect(REQUEST_NAMES.sort()).toEqual(
-      ['agents:list', 'conversations:create', 'conversations:join', 'messages:send', 'runs:cancel'].sort(),
+      [
+        'agents:list',
+        'conversations:create',
+        'conversations:join',
+        'messages:send',
+        'runs:cancel',
+      ].sort(),
     );
     for (const name of REQUEST_NAMES) {
       for (const bad of [null, 'text', 42, [], undefined]) {
@@ -26,7 +32,10 @@ describe('request schemas', () => {
       clientMessageId: 'x',
       text: 'Hello',
     });
-    expect(result).toEqual({ ok: true, value: { conversationId: 'c1', clientMessageId: 'x', text: 'Hello' } });
+    expect(result).toEqual({
+      ok: true,
+      value: { conversationId: 'c1', clientMessageId: 'x', text: 'Hello' },
+    });
   });
 
   it('names every problem with its path', () => {
@@ -42,8 +51,12 @@ describe('request schemas', () => {
   it('rejects blank and oversized text', () => {
     const base = { conversationId: 'c1', clientMessageId: 'x' };
     expect(parseRequest('messages:send', { ...base, text: '   ' }).ok).toBe(false);
-    expect(parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH + 1) }).ok).toBe(false);
-    expect(parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH) }).ok).toBe(true);
+    expect(
+      parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH + 1) }).ok,
+    ).toBe(false);
+    expect(
+      parseRequest('messages:send', { ...base, text: 'a'.repeat(MAX_MESSAGE_LENGTH) }).ok,
+    ).toBe(true);
   });
 
   it('accepts an empty agents:list payload only', () => {
@@ -58,7 +71,10 @@ describe('request schemas', () => {
   });
 
   it('marks only unavailable errors retryable by default', () => {
-    expect(fail('unavailable', 'x')).toEqual({ ok: false, error: { code: 'unavailable', message: 'x', retryable: true } });
+    expect(fail('unavailable', 'x')).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'x', retryable: true },
+    });
     expect(fail('invalid_payload', 'x', { issues: ['a: b'] })).toEqual({
       ok: false,
       error: { code: 'invalid_payload', message: 'x', retryable: false, issues: ['a: b'] },

@@ -17,11 +17,14 @@ beforeEach(async () => {
   io = new Server(http);
   io.use((socket, next) => {
     handshakes.push(socket.handshake.auth);
-    if (socket.handshake.auth.protocolVersion !== PROTOCOL_VERSION) return next(new Error('Unsupported protocol version'));
+    if (socket.handshake.auth.protocolVersion !== PROTOCOL_VERSION)
+      return next(new Error('Unsupported protocol version'));
     next();
   });
   io.on('connection', (socket) => {
-    socket.on('agents:list', (_payload: unknown, ack: (result: unknown) => void) => ack(ok({ agents: [agent] })));
+    socket.on('agents:list', (_payload: unknown, ack: (result: unknown) => void) =>
+      ack(ok({ agents: [agent] })),
+    );
     socket.on('runs:cancel', () => {
       /* never acks: the client must time out */
     });
@@ -80,7 +83,10 @@ describe('SocketIoTransport over a real Socket.IO server', () => {
 
   it('resolves a request while disconnected without sending it', async () => {
     const transport = new SocketIoTransport({ url });
-    expect(await transport.request('agents:list', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await transport.request('agents:list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
   });
 
   it('delivers server events to listeners until they unsubscribe', async () => {
@@ -99,7 +105,10 @@ describe('SocketIoTransport over a real Socket.IO server', () => {
   });
 
   it('reports a refused handshake as a fatal error', async () => {
-    const transport = new SocketIoTransport({ url, socketOptions: { auth: { protocolVersion: 999 } } });
+    const transport = new SocketIoTransport({
+      url,
+      socketOptions: { auth: { protocolVersion: 999 } },
+    });
     const event = await new Promise<TransportEvent>((resolve) => {
       transport.onConnection((next) => {
         if (next.type === 'error') resolve(next);

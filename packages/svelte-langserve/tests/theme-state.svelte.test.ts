@@ -21,7 +21,9 @@ describe('toCssVariables', () => {
       '--sl-color-accent: #0f766e; --sl-radius: 4px',
     );
     expect(toCssVariables({ ['bogus' as 'radius']: 'x' })).toBe('');
-    expect(toCssVariables({ radius: '1px; } body { display:none' })).toBe('--sl-radius: 1px  body  display:none');
+    expect(toCssVariables({ radius: '1px; } body { display:none' })).toBe(
+      '--sl-radius: 1px  body  display:none',
+    );
     expect(toCssVariables(darkTokens)).toContain('--sl-color-background: #111827');
   });
 });

@@ -11,12 +11,7 @@ import type { TransportEvent } from './transport.js';
  * - `failed`: the server refused the connection (e.g. protocol mismatch); no retry.
  */
 export type ConnectionStatus =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'disconnected'
-  | 'failed';
+  'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
 /** The connection's state: a status and the last error worth showing. */
 export interface ConnectionState {
@@ -29,7 +24,10 @@ export interface ConnectionState {
 export const initialConnectionState: ConnectionState = { status: 'idle', error: null };
 
 type Kind = TransportEvent['type'];
-type Table = Record<ConnectionStatus, Partial<Record<Kind, (event: TransportEvent) => ConnectionStatus>>>;
+type Table = Record<
+  ConnectionStatus,
+  Partial<Record<Kind, (event: TransportEvent) => ConnectionStatus>>
+>;
 
 const dropped = (event: TransportEvent): ConnectionStatus =>
   event.type === 'disconnected' && event.willReconnect ? 'reconnecting' : 'disconnected';
@@ -55,15 +53,14 @@ const transitions: Table = {
 };
 
 /** The pure transition function of the connection state machine. */
-export function nextConnectionState(state: ConnectionState, event: TransportEvent): ConnectionState {
+export function nextConnectionState(
+  state: ConnectionState,
+  event: TransportEvent,
+): ConnectionState {
   const step = transitions[state.status][event.type];
   const status = step ? step(event) : state.status;
   const error =
-    event.type === 'error'
-      ? event.message
-      : event.type === 'connected'
-        ? null
-        : state.error;
+    event.type === 'error' ? event.message : event.type === 'connected' ? null : state.error;
   if (status === state.status && error === state.error) return state;
   return { status, error };
 }

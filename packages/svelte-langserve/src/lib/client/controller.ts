@@ -47,7 +47,11 @@ export class ChatController {
   readonly #options: ChatControllerOptions;
   readonly #listeners = new Emitter<ChatSnapshot>();
   readonly #subscriptions: Unsubscribe[] = [];
-  #snapshot: ChatSnapshot = { chat: initialChatState, connection: initialConnectionState, agents: [] };
+  #snapshot: ChatSnapshot = {
+    chat: initialChatState,
+    connection: initialConnectionState,
+    agents: [],
+  };
   #disposed = false;
 
   constructor(options: ChatControllerOptions) {
@@ -56,7 +60,8 @@ export class ChatController {
     this.#subscriptions.push(
       this.#transport.onConnection((event) => {
         const connection = nextConnectionState(this.#snapshot.connection, event);
-        if (connection !== this.#snapshot.connection) this.#publish({ ...this.#snapshot, connection });
+        if (connection !== this.#snapshot.connection)
+          this.#publish({ ...this.#snapshot, connection });
         if (event.type === 'connected' && !event.recovered) void this.#synchronise();
       }),
       this.#transport.on('run:event', (event) => this.#dispatch({ type: 'run-event', event })),
@@ -153,10 +158,13 @@ export class ChatController {
       : Object.values(this.#snapshot.chat.runs)
           .filter((run) => run.status === 'running')
           .map((run) => run.id);
-    const results = await Promise.all(ids.map((id) => this.#transport.request('runs:cancel', { runId: id })));
+    const results = await Promise.all(
+      ids.map((id) => this.#transport.request('runs:cancel', { runId: id })),
+    );
     for (const result of results) {
       // A run that ended on its own before the cancel arrived is not an error worth showing.
-      if (!result.ok && result.error.code !== 'conflict') this.#dispatch({ type: 'error', error: result.error });
+      if (!result.ok && result.error.code !== 'conflict')
+        this.#dispatch({ type: 'error', error: result.error });
     }
   }
 
@@ -181,7 +189,12 @@ export class ChatController {
       agentIds?.length ? { agentIds } : {},
     );
     if (!result.ok) return result.error;
-    this.#dispatch({ type: 'joined', conversation: result.data.conversation, messages: [], runs: [] });
+    this.#dispatch({
+      type: 'joined',
+      conversation: result.data.conversation,
+      messages: [],
+      runs: [],
+    });
     return result.data.conversation.id;
   }
 

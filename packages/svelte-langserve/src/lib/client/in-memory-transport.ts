@@ -73,7 +73,11 @@ export class InMemoryTransport implements Transport {
       this.#connected = true;
       this.#connection.emit({ type: 'connected', recovered: false });
     } else if (this.#outcome === 'refused') {
-      this.#connection.emit({ type: 'error', message: 'Connection refused by the server.', fatal: true });
+      this.#connection.emit({
+        type: 'error',
+        message: 'Connection refused by the server.',
+        fatal: true,
+      });
     }
   }
 
@@ -81,7 +85,11 @@ export class InMemoryTransport implements Transport {
     this.#cancelTimers();
     if (!this.#connected) return;
     this.#connected = false;
-    this.#connection.emit({ type: 'disconnected', reason: 'io client disconnect', willReconnect: false });
+    this.#connection.emit({
+      type: 'disconnected',
+      reason: 'io client disconnect',
+      willReconnect: false,
+    });
   }
 
   /** Simulates a dropped connection. With `willReconnect`, the status shows reconnecting. */

@@ -165,7 +165,8 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
         if (message.id !== run.messageId) return message;
         const parts = message.parts.slice();
         const last = parts[parts.length - 1];
-        if (last && last.type === 'text') parts[parts.length - 1] = { ...last, text: last.text + event.text };
+        if (last && last.type === 'text')
+          parts[parts.length - 1] = { ...last, text: last.text + event.text };
         else parts.push({ type: 'text', text: event.text });
         return { ...message, parts };
       });
@@ -243,7 +244,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         error: action.error,
       });
     case 'message-created': {
-      if (state.conversation && action.message.conversationId !== state.conversation.id) return state;
+      if (state.conversation && action.message.conversationId !== state.conversation.id)
+        return state;
       return finish({ ...state, messages: upsert(state.messages, received(action.message)) });
     }
     case 'run-event':

@@ -5,7 +5,14 @@
  * @module
  */
 export { PROTOCOL_VERSION, type ProtocolVersion } from './version.js';
-export { ERROR_CODES, fail, ok, type ErrorCode, type ProtocolError, type Result } from './errors.js';
+export {
+  ERROR_CODES,
+  fail,
+  ok,
+  type ErrorCode,
+  type ProtocolError,
+  type Result,
+} from './errors.js';
 export type {
   AgentInfo,
   Conversation,

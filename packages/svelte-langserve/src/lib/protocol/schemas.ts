@@ -24,9 +24,13 @@ export const requestSchemas = {
       conversationId: id,
       /** Chosen by the client; sending the same id twice creates one message. */
       clientMessageId: id,
-      text: z.string().min(1).max(MAX_MESSAGE_LENGTH).refine((text) => text.trim().length > 0, {
-        message: 'must not be blank',
-      }),
+      text: z
+        .string()
+        .min(1)
+        .max(MAX_MESSAGE_LENGTH)
+        .refine((text) => text.trim().length > 0, {
+          message: 'must not be blank',
+        }),
       agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_MESSAGE).optional(),
     })
     .strict(),

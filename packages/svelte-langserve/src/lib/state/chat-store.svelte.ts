@@ -18,7 +18,9 @@ export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport'> &
 type Schedule = (flush: () => void) => void;
 
 const nextFrame: Schedule = (flush) =>
-  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(flush) : queueMicrotask(flush);
+  typeof requestAnimationFrame === 'function'
+    ? requestAnimationFrame(flush)
+    : queueMicrotask(flush);
 
 /**
  * The reactive chat store: a thin runes layer over the framework-free {@link ChatController}.
@@ -106,7 +108,8 @@ export class ChatStore {
  */
 export function createChatStore(options: ChatStoreOptions): ChatStore {
   const { url, token, transport, ...controllerOptions } = options;
-  const chosen = transport ?? new SocketIoTransport({ url: url as string, ...(token ? { token } : {}) });
+  const chosen =
+    transport ?? new SocketIoTransport({ url: url as string, ...(token ? { token } : {}) });
   return new ChatStore(new ChatController({ ...controllerOptions, transport: chosen }));
 }
 

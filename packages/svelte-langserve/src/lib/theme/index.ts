@@ -1,5 +1,11 @@
 export { default as ThemeProvider } from './ThemeProvider.svelte';
-export { ThemeState, provideTheme, useTheme, type ResolvedTheme, type ThemeMode } from './theme-state.svelte.js';
+export {
+  ThemeState,
+  provideTheme,
+  useTheme,
+  type ResolvedTheme,
+  type ThemeMode,
+} from './theme-state.svelte.js';
 export {
   THEME_TOKENS,
   darkTokens,
