@@ -1,0 +1,40 @@
+import type { Preview } from '@storybook/sveltekit';
+import StoryTheme from '../stories/support/StoryTheme.svelte';
+import '../stories/stories.css';
+
+/** Story parameters this project reads. */
+export interface ThemeParameters {
+  /** Forces a theme mode for the story (the toolbar's choice otherwise). */
+  themeMode?: 'light' | 'dark' | 'auto';
+  /** `chat`: a fixed-height frame for a whole chat; `part`: a padded column; `none`: no decorator. */
+  frame?: 'chat' | 'part' | 'none';
+}
+
+const preview: Preview = {
+  globalTypes: {
+    theme: {
+      description: 'ThemeProvider mode',
+      toolbar: { title: 'Theme', icon: 'mirror', items: ['light', 'dark', 'auto'], dynamicTitle: true },
+    },
+  },
+  initialGlobals: { theme: 'light' },
+  parameters: {
+    layout: 'fullscreen',
+    controls: { expanded: true },
+  },
+  decorators: [
+    (story, context) => {
+      const parameters = context.parameters as ThemeParameters;
+      if (parameters.frame === 'none') return story();
+      return {
+        Component: StoryTheme,
+        props: {
+          mode: parameters.themeMode ?? context.globals.theme ?? 'light',
+          frame: parameters.frame ?? 'part',
+        },
+      };
+    },
+  ],
+};
+
+export default preview;

@@ -1,0 +1,153 @@
+import type { Meta, StoryObj } from '@storybook/sveltekit';
+import { expect, userEvent, waitFor } from 'storybook/test';
+import {
+  answerText,
+  cancelledRun,
+  failedRun,
+  longAnswer,
+  midStream,
+  streamingAnswer,
+} from '../tests/fixtures/transcripts.js';
+import { darkTokens } from '../src/lib/theme/tokens.js';
+import { messageTexts, rgb, streamingCursor, themeElement } from './support/dom.js';
+import ScenarioChat from './support/ScenarioChat.svelte';
+import { MID_STREAM_DELTAS, SCENARIO_NAMES, SEND_ERROR_MESSAGE } from './support/scenarios.js';
+
+/**
+ * The whole chat, on a scripted server that plays recorded run transcripts through an
+ * `InMemoryTransport`. Every story sends its prompt on mount and shows what the server streams.
+ */
+const meta = {
+  title: 'Chat/ChatInterface',
+  component: ScenarioChat,
+  parameters: { frame: 'chat' },
+  argTypes: { scenario: { control: 'select', options: SCENARIO_NAMES } },
+  args: { scenario: 'empty' },
+} satisfies Meta<typeof ScenarioChat>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Connected, no messages yet. */
+export const Empty: Story = {
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByText('Connected')).toBeVisible();
+    await expect(canvas.getByText('No messages yet. Say hello!')).toBeVisible();
+    const send = canvas.getByRole('button', { name: 'Send' });
+    await expect(send).toBeDisabled();
+    await userEvent.type(canvas.getByRole('textbox', { name: 'Message' }), 'Hello');
+    await expect(send).toBeEnabled();
+  },
+};
+
+/** The streaming answer plays in real time: cursor and Stop while it streams, then the full text. */
+export const Streaming: Story = {
+  args: { scenario: 'streaming' },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByRole('button', { name: 'Stop' })).toBeVisible();
+    await waitFor(() => expect(streamingCursor(canvasElement)).not.toBeNull(), { timeout: 3000 });
+    await waitFor(
+      () => expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(streamingAnswer)]),
+      { timeout: 8000 },
+    );
+    await waitFor(() => expect(streamingCursor(canvasElement)).toBeNull());
+    await expect(canvas.queryByRole('button', { name: 'Stop' })).toBeNull();
+    await expect(canvas.getByRole('button', { name: 'Send' })).toBeInTheDocument();
+    await expect(messageTexts(canvasElement, 'user')).toEqual([streamingAnswer.prompt]);
+  },
+};
+
+/** Frozen mid-answer (the run has not ended): the cursor blinks and Stop is offered. */
+export const MidStream: Story = {
+  args: { scenario: 'mid-stream' },
+  play: async ({ canvas, canvasElement }) => {
+    const partial = answerText(midStream(streamingAnswer, MID_STREAM_DELTAS));
+    await waitFor(() => expect(messageTexts(canvasElement, 'assistant')).toEqual([partial]));
+    await expect(streamingCursor(canvasElement)).not.toBeNull();
+    await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
+  },
+};
+
+/** A several-screen answer: the list scrolls and stays pinned to the bottom. */
+export const LongAnswer: Story = {
+  args: { scenario: 'long-answer' },
+  play: async ({ canvasElement }) => {
+    await waitFor(() =>
+      expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(longAnswer)]),
+    );
+    const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]');
+    if (!list) throw new Error('No message list.');
+    await expect(list.scrollHeight).toBeGreaterThan(list.clientHeight);
+    await waitFor(() =>
+      expect(list.scrollHeight - list.scrollTop - list.clientHeight).toBeLessThan(2),
+    );
+  },
+};
+
+/** The user stopped the answer; the server ended the run `cancelled`. */
+export const Cancelled: Story = {
+  args: { scenario: 'cancelled' },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByText('Stopped')).toBeVisible();
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(cancelledRun)]);
+    await expect(streamingCursor(canvasElement)).toBeNull();
+  },
+};
+
+/** A run that failed mid-answer, then a send the server refused: inline error and banner. */
+export const Failed: Story = {
+  name: 'Error',
+  args: { scenario: 'error' },
+  play: async ({ canvas, canvasElement }) => {
+    const end = failedRun.steps.at(-1)?.payload;
+    const runError = end && 'error' in end ? end.error : undefined;
+    await expect(runError).toBeTruthy();
+    await expect(await canvas.findByText(runError ?? '')).toBeVisible();
+    await waitFor(() =>
+      expect(canvasElement.querySelector('[data-slot="chat-error"]')?.textContent).toContain(
+        SEND_ERROR_MESSAGE,
+      ),
+    );
+    await expect(canvas.getByText('Not sent.')).toBeVisible();
+  },
+};
+
+/** The connection dropped with no retry: status says so and sending is disabled. */
+export const Disconnected: Story = {
+  args: { scenario: 'disconnected' },
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByText('Disconnected')).toBeVisible();
+    await userEvent.type(canvas.getByRole('textbox', { name: 'Message' }), 'Anyone there?');
+    await expect(canvas.getByRole('button', { name: 'Send' })).toBeDisabled();
+  },
+};
+
+/** The connection dropped and the transport is retrying. */
+export const Reconnecting: Story = {
+  args: { scenario: 'reconnecting' },
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByText('Reconnecting…')).toBeVisible();
+  },
+};
+
+/** The server refused the connection. */
+export const Refused: Story = {
+  args: { scenario: 'refused' },
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByText('Connection refused')).toBeVisible();
+  },
+};
+
+/** Mid-answer in the dark theme. */
+export const Dark: Story = {
+  args: { scenario: 'mid-stream' },
+  parameters: { themeMode: 'dark' },
+  play: async ({ canvasElement }) => {
+    const theme = themeElement(canvasElement);
+    await expect(theme.dataset.theme).toBe('dark');
+    await expect(getComputedStyle(theme).backgroundColor).toBe(
+      rgb(darkTokens['color-background']),
+    );
+    await waitFor(() => expect(streamingCursor(canvasElement)).not.toBeNull());
+  },
+};

@@ -1,0 +1,87 @@
+import type { Meta, StoryObj } from '@storybook/sveltekit';
+import { expect, waitFor } from 'storybook/test';
+import type { ChatSnapshot } from '../src/lib/client/index.js';
+import MessageList from '../src/lib/components/chat/MessageList.svelte';
+import { snapshotAfter } from '../tests/fixtures/scripted-server.js';
+import {
+  answerText,
+  cancelledRun,
+  failedRun,
+  longAnswer,
+  midStream,
+  streamingAnswer,
+  type RecordedTranscript,
+} from '../tests/fixtures/transcripts.js';
+import { messageTexts, streamingCursor } from './support/dom.js';
+
+/** The messages a chat shows after `transcripts` ran through a real ChatController. */
+const after = (...transcripts: RecordedTranscript[]) => [
+  async () => ({ snapshot: await snapshotAfter(transcripts) }),
+];
+
+const meta = {
+  title: 'Chat/Parts/MessageList',
+  component: MessageList,
+  parameters: { frame: 'chat' },
+  args: { messages: [] },
+  render: (args, { loaded }) => {
+    const snapshot = loaded.snapshot as ChatSnapshot | undefined;
+    return {
+      Component: MessageList,
+      props: snapshot
+        ? { ...args, messages: snapshot.chat.messages, agents: snapshot.agents }
+        : args,
+    };
+  },
+} satisfies Meta<typeof MessageList>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Empty: Story = {
+  play: async ({ canvas }) => {
+    await expect(canvas.getByText('No messages yet. Say hello!')).toBeVisible();
+  },
+};
+
+export const Streaming: Story = {
+  loaders: after(midStream(streamingAnswer, 14)),
+  play: async ({ canvas, canvasElement }) => {
+    await expect(canvas.getByText('Demo assistant')).toBeVisible();
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual([
+      answerText(midStream(streamingAnswer, 14)),
+    ]);
+    await expect(streamingCursor(canvasElement)).not.toBeNull();
+  },
+};
+
+export const Conversation: Story = {
+  loaders: after(streamingAnswer, cancelledRun, failedRun),
+  play: async ({ canvasElement }) => {
+    await expect(messageTexts(canvasElement, 'user')).toEqual([
+      streamingAnswer.prompt,
+      cancelledRun.prompt,
+      failedRun.prompt,
+    ]);
+    await expect(canvasElement.querySelectorAll('[data-slot="message-error"]')).toHaveLength(1);
+  },
+};
+
+export const LongAnswer: Story = {
+  loaders: after(longAnswer),
+  play: async ({ canvasElement }) => {
+    const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]');
+    await expect(list).not.toBeNull();
+    await waitFor(() =>
+      expect(list!.scrollHeight - list!.scrollTop - list!.clientHeight).toBeLessThan(2),
+    );
+  },
+};
+
+export const Dark: Story = {
+  loaders: after(streamingAnswer, midStream(cancelledRun, 5)),
+  parameters: { themeMode: 'dark' },
+  play: async ({ canvasElement }) => {
+    await expect(messageTexts(canvasElement, 'assistant')).toHaveLength(2);
+  },
+};

@@ -1,0 +1,102 @@
+/**
+ * Named chat scenarios for stories: which transcripts the scripted server answers with, what
+ * the user sends, and what happens to the connection afterwards.
+ */
+import type { InMemoryTransport } from '../../src/lib/client/index.js';
+import { createScriptedTransport, type Reply } from '../../tests/fixtures/scripted-server.js';
+import {
+  cancelledRun,
+  failedRun,
+  longAnswer,
+  midStream,
+  streamingAnswer,
+} from '../../tests/fixtures/transcripts.js';
+
+/** What happens to the connection once every prompt has been answered. */
+export type AfterPrompts = 'drop' | 'reconnecting' | null;
+
+interface Scenario {
+  replies: Reply[];
+  prompts: string[];
+  speed?: number;
+  connectOutcome?: 'connected' | 'refused' | 'never';
+  afterPrompts?: AfterPrompts;
+  sendRetries?: number;
+}
+
+/** The text of the send error the `error` scenario answers its second prompt with. */
+export const SEND_ERROR_MESSAGE = 'The agent is at capacity right now. Try again in a minute.';
+
+/** How far into the streaming answer the `mid-stream` scenario stops (text deltas). */
+export const MID_STREAM_DELTAS = 22;
+
+const scenarios = {
+  empty: { replies: [{ transcript: streamingAnswer }], prompts: [] },
+  streaming: {
+    replies: [{ transcript: streamingAnswer }],
+    prompts: [streamingAnswer.prompt],
+  },
+  'mid-stream': {
+    replies: [{ transcript: midStream(streamingAnswer, MID_STREAM_DELTAS) }],
+    prompts: [streamingAnswer.prompt],
+    speed: 0,
+  },
+  'long-answer': {
+    replies: [{ transcript: longAnswer }],
+    prompts: [longAnswer.prompt],
+    speed: 0,
+  },
+  cancelled: {
+    replies: [{ transcript: cancelledRun }],
+    prompts: [cancelledRun.prompt],
+    speed: 0,
+  },
+  error: {
+    replies: [
+      { transcript: failedRun },
+      { error: { code: 'unavailable', message: SEND_ERROR_MESSAGE, retryable: true } },
+    ],
+    prompts: [failedRun.prompt, 'Try again, please.'],
+    speed: 0,
+    sendRetries: 0,
+  },
+  disconnected: {
+    replies: [{ transcript: streamingAnswer }],
+    prompts: [streamingAnswer.prompt],
+    speed: 0,
+    afterPrompts: 'drop',
+  },
+  reconnecting: {
+    replies: [{ transcript: streamingAnswer }],
+    prompts: [streamingAnswer.prompt],
+    speed: 0,
+    afterPrompts: 'reconnecting',
+  },
+  refused: { replies: [], prompts: [], connectOutcome: 'refused' },
+} satisfies Record<string, Scenario>;
+
+/** Every scenario's name. */
+export type ScenarioName = keyof typeof scenarios;
+
+/** Every scenario's name, for a story control. */
+export const SCENARIO_NAMES = Object.keys(scenarios) as ScenarioName[];
+
+/** A fresh scripted transport and the harness props for a scenario. */
+export function setUpScenario(name: ScenarioName): {
+  transport: InMemoryTransport;
+  prompts: string[];
+  afterPrompts: AfterPrompts;
+  sendRetries: number | undefined;
+} {
+  const scenario: Scenario = scenarios[name];
+  return {
+    transport: createScriptedTransport({
+      replies: scenario.replies,
+      speed: scenario.speed ?? 1,
+      connectOutcome: scenario.connectOutcome ?? 'connected',
+    }),
+    prompts: scenario.prompts,
+    afterPrompts: scenario.afterPrompts ?? null,
+    sendRetries: scenario.sendRetries,
+  };
+}
