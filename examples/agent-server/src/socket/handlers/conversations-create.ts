@@ -1,0 +1,17 @@
+import { ok } from 'svelte-langserve/protocol';
+import { conversationRoom } from '../types.js';
+import { defineHandler } from './request-handler.js';
+
+/** `conversations:create`: creates a conversation and puts the socket in its room. */
+export const conversationsCreate = defineHandler({
+  event: 'conversations:create',
+  async handle(payload, { conversations, socket }) {
+    const conversation = await conversations.create(payload);
+    return {
+      commit: () => {
+        void socket.join(conversationRoom(conversation.id));
+        return ok({ conversation });
+      },
+    };
+  },
+});

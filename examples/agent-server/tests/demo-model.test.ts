@@ -1,0 +1,110 @@
+import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
+import { HumanMessage } from '@langchain/core/messages';
+import { describe, expect, it } from 'vitest';
+import {
+  composeDemoAnswer,
+  DEMO_ANSWERS,
+  hashText,
+  tokenize,
+} from '../src/providers/demo-answers.js';
+import { DemoChatModel } from '../src/providers/demo.js';
+import { createProvider, providerMetadata } from '../src/providers/index.js';
+import { loadConfig } from '../src/config.js';
+
+class TokenRecorder extends BaseCallbackHandler {
+  name = 'token-recorder';
+  tokens: string[] = [];
+  handleLLMNewToken(token: string): void {
+    this.tokens.push(token);
+  }
+}
+
+describe('demo answers', () => {
+  it('are deterministic, varied, and echo the question', () => {
+    const question = 'How should I structure a Fastify plugin?';
+    expect(composeDemoAnswer(question)).toBe(composeDemoAnswer(question));
+    expect(composeDemoAnswer(question)).toContain(question);
+    const answers = new Set(
+      Array.from({ length: 40 }, (_, index) =>
+        composeDemoAnswer(`question ${index}`).replaceAll(`question ${index}`, 'Q'),
+      ),
+    );
+    expect(answers.size).toBe(DEMO_ANSWERS.length);
+  });
+
+  it('cover headings, lists, code blocks, tables and bold', () => {
+    const all = DEMO_ANSWERS.map((answer) => answer('q')).join('\n');
+    expect(all).toMatch(/^#{1,4} /m);
+    expect(all).toMatch(/^- /m);
+    expect(all).toMatch(/^1\. /m);
+    expect(all).toMatch(/^```ts$/m);
+    expect(all).toMatch(/^\| --- \|/m);
+    expect(all).toMatch(/\*\*[^*]+\*\*/);
+  });
+
+  it('tokenize keeps the text exactly', () => {
+    const text = composeDemoAnswer('tables please');
+    const tokens = tokenize(text);
+    expect(tokens.length).toBeGreaterThan(30);
+    expect(tokens.join('')).toBe(text);
+    expect(hashText('a')).not.toBe(hashText('b'));
+  });
+});
+
+describe('DemoChatModel', () => {
+  it('streams the answer chunk by chunk and reports each token to callbacks', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 1 });
+    const recorder = new TokenRecorder();
+    const question = new HumanMessage('Show me a table');
+    const chunks: string[] = [];
+    for await (const chunk of await model.stream([question], { callbacks: [recorder] })) {
+      chunks.push(chunk.content as string);
+    }
+    const expected = composeDemoAnswer('Show me a table');
+    expect(chunks.length).toBe(tokenize(expected).length);
+    expect(chunks.join('')).toBe(expected);
+    expect(recorder.tokens).toEqual(chunks);
+  });
+
+  it('paces chunks by tokenDelayMs', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 15 });
+    const times: number[] = [];
+    for await (const _chunk of await model.stream([new HumanMessage('pace')])) {
+      times.push(performance.now());
+      if (times.length === 5) break;
+    }
+    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(4 * 15 - 5);
+  });
+
+  it('stops promptly on abort and yields nothing more', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 60 });
+    const controller = new AbortController();
+    const chunks: string[] = [];
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 150);
+    await expect(async () => {
+      for await (const chunk of await model.stream([new HumanMessage('abort me')], {
+        signal: controller.signal,
+      })) {
+        chunks.push(chunk.content as string);
+      }
+    }).rejects.toThrow();
+    const elapsed = performance.now() - started;
+    // Chunks at 60 and 120 ms; the abort at 150 ms ends it at once, not at the third (180 ms).
+    expect(chunks).toHaveLength(2);
+    expect(elapsed).toBeLessThan(175);
+  });
+
+  it('generates the full answer without streaming too', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 0 });
+    const message = await model.invoke([new HumanMessage('invoke')]);
+    expect(message.content).toBe(composeDemoAnswer('invoke'));
+  });
+
+  it('is the default provider, and its messages are labelled demo', () => {
+    const provider = createProvider(loadConfig({}));
+    expect(provider.chatModel).toBeInstanceOf(DemoChatModel);
+    expect(providerMetadata(provider)).toEqual({ provider: 'demo', model: 'demo', demo: true });
+    expect((provider.chatModel as DemoChatModel).tokenDelayMs).toBe(25);
+  });
+});
