@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Prepares this checkout on a Debian-like machine (Node 20, npm, apt): pnpm, Chromium (for the
+# browser and end-to-end tests) and the workspace's dependencies. Safe to run again: it only
+# installs what is missing.
+#
+#   ./scripts/setup.sh                    # as root: installs whatever is missing
+#   SKIP_CHROMIUM=1 ./scripts/setup.sh    # skip the Chromium check (`pnpm start` does not need it)
+#   CHROMIUM_PATH=/path/to/chrome ./scripts/setup.sh   # use a browser you already have
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PNPM_VERSION=10.34.8
+NODE_MIN=20.19.0
+say() { printf '[setup] %s\n' "$*"; }
+missing=()
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# --- Node.js -------------------------------------------------------------------------------
+if ! command -v node >/dev/null 2>&1; then
+  say "Node.js is missing. Install Node.js ${NODE_MIN} or newer (Node 20 LTS: https://nodejs.org/ or"
+  say "Debian: apt-get install -y nodejs npm, if your release ships Node >= 20.19), then run this again."
+  exit 1
+fi
+if ! node -e "
+  const [a, b] = process.versions.node.split('.').map(Number);
+  const [x, y] = '${NODE_MIN}'.split('.').map(Number);
+  process.exit(a > x || (a === x && b >= y) ? 0 : 1);
+"; then
+  say "Node.js $(node --version) is too old: this project needs ${NODE_MIN} or newer."
+  exit 1
+fi
+say "node $(node --version)"
+
+# --- pnpm (pnpm 11+ refuses Node 20, so pin 10.34.8) -----------------------------------------
+if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+  say "pnpm ${PNPM_VERSION}"
+else
+  if ! command -v npm >/dev/null 2>&1; then
+    say "npm is missing, so pnpm cannot be installed. Install npm (Debian: apt-get install -y npm)"
+    say "and run this again, or install pnpm ${PNPM_VERSION} yourself."
+    exit 1
+  fi
+  say "installing pnpm@${PNPM_VERSION} with npm"
+  if ! npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}"; then
+    say "could not install pnpm globally (no write access to $(npm config get prefix 2>/dev/null)?)."
+    say "Run as root, or: npm install --global --prefix \"\$HOME/.local\" pnpm@${PNPM_VERSION}"
+    say "and put \$HOME/.local/bin on your PATH."
+    exit 1
+  fi
+  hash -r
+  say "pnpm $(pnpm --version)"
+fi
+
+# --- Chromium (Playwright cannot download browsers here; tests use the system's) -------------
+find_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] && echo "$CHROMIUM_PATH"
+    return 0
+  fi
+  for candidate in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    if [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+}
+
+if [ "${SKIP_CHROMIUM:-}" = "1" ]; then
+  say "Chromium check skipped (SKIP_CHROMIUM=1)"
+else
+  chromium_path="$(find_chromium)"
+  if [ -n "$chromium_path" ]; then
+    say "chromium ${chromium_path}"
+  elif [ -n "${CHROMIUM_PATH:-}" ]; then
+    missing+=("CHROMIUM_PATH=${CHROMIUM_PATH} is not an executable file. Point it at a Chromium or Chrome binary.")
+  elif is_root && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium fonts-liberation >/dev/null
+    say "chromium $(find_chromium)"
+  elif command -v apt-get >/dev/null 2>&1; then
+    missing+=("Chromium: run as root, or: sudo apt-get update && sudo apt-get install -y chromium fonts-liberation")
+  else
+    missing+=("Chromium (or Chrome): install it with your system's package manager and set CHROMIUM_PATH to its binary (e.g. CHROMIUM_PATH=/usr/bin/chromium).")
+  fi
+fi
+
+# --- Dependencies ---------------------------------------------------------------------------
+# better-sqlite3 compiles from source; node-gyp finds Node's headers here instead of downloading.
+if [ -z "${npm_config_nodedir:-}" ] && [ -d /usr/include/node ]; then
+  export npm_config_nodedir=/usr
+fi
+say "pnpm install --frozen-lockfile"
+pnpm install --frozen-lockfile
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "Dependencies are installed, but something is still missing:"
+  for item in "${missing[@]}"; do say "  - ${item}"; done
+  say "The browser and end-to-end tests need it; \`pnpm start\` alone does not (SKIP_CHROMIUM=1 skips this check)."
+  exit 1
+fi
+say "done"
