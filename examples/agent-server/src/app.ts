@@ -43,15 +43,18 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
 
   const store = options.store ?? new InMemoryConversationStore();
   const agents = options.agents ?? [createChatbotAgent(options.provider ?? createProvider(config))];
-  let io: ProtocolServer | undefined;
+  // The run manager emits through Socket.IO, which is attached after it exists.
+  const sink: { io?: ProtocolServer } = {};
   const runs = new RunManager({
     store,
     flushIntervalMs: config.runFlushIntervalMs,
     logger: app.log,
-    emit: (conversationId, event) => io?.to(conversationRoom(conversationId)).emit('run:event', event),
+    emit: (conversationId, event) =>
+      sink.io?.to(conversationRoom(conversationId)).emit('run:event', event),
   });
   const conversations = new ConversationService({ store, agents, runs });
-  io = attachSocketIo(app, { config, conversations, runs });
+  const io = attachSocketIo(app, { config, conversations, runs });
+  sink.io = io;
 
   app.decorate('io', io);
   app.decorate('runs', runs);

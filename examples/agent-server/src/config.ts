@@ -54,7 +54,12 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
     .transform((value, context) => {
       if (value === undefined) return fallback;
       const parsed = Number(value);
-      if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      if (
+        !/^\d+$/.test(value.trim()) ||
+        !Number.isSafeInteger(parsed) ||
+        parsed < min ||
+        parsed > max
+      ) {
         context.addIssue({
           code: 'custom',
           message: `${name}=${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`,
@@ -100,7 +105,7 @@ const environmentSchema = z.object({
     .optional()
     .superRefine((value, context) => {
       if (value === undefined) return;
-      let valid = false;
+      let valid: boolean;
       try {
         const url = new URL(value);
         valid = url.protocol === 'http:' || url.protocol === 'https:';
@@ -167,7 +172,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     corsOrigins = '*';
   } else if (originsValue !== undefined) {
     corsOrigins = [];
-    for (const entry of originsValue.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of originsValue
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const origin = parseOrigin(entry);
       if (origin) corsOrigins.push(origin);
       else

@@ -49,6 +49,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+    console.error(
+      `agent-server failed to start: ${(error as Error).message}. Another process uses that port: stop it or set PORT.`,
+    );
+    process.exit(1);
+  }
   console.error('agent-server failed to start:', error);
   process.exit(1);
 });

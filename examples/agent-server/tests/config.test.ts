@@ -55,7 +55,10 @@ describe('loadConfig', () => {
   it('selects openai with only a base URL, and treats empty values as unset', () => {
     expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1' }).provider).toBe('openai');
     expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).provider).toBe('openai');
-    expect(loadConfig({ OPENAI_API_KEY: '  ', PORT: '' })).toMatchObject({ provider: 'demo', port: 8000 });
+    expect(loadConfig({ OPENAI_API_KEY: '  ', PORT: '' })).toMatchObject({
+      provider: 'demo',
+      port: 8000,
+    });
   });
 
   it('accepts CORS_ORIGIN as an alias and * in development only', () => {
@@ -77,11 +80,15 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(5);
     expect(problems).toContain('PORT="eighty": expected a whole number from 0 to 65535');
     expect(problems).toContain('DEMO_TOKEN_DELAY_MS="-5": expected a whole number from 0 to 10000');
-    expect(problems).toContain('RUN_FLUSH_INTERVAL_MS="1.5": expected a whole number from 0 to 1000');
+    expect(problems).toContain(
+      'RUN_FLUSH_INTERVAL_MS="1.5": expected a whole number from 0 to 1000',
+    );
     expect(problems).toContain(
       'LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
     );
-    expect(problems.find((problem) => problem.startsWith('OPENAI_BASE_URL="localhost:11434"'))).toBeTruthy();
+    expect(
+      problems.find((problem) => problem.startsWith('OPENAI_BASE_URL="localhost:11434"')),
+    ).toBeTruthy();
   });
 
   it('puts the problems in the error message', () => {

@@ -11,7 +11,8 @@ import { createChatbotGraph } from '../src/agents/chatbot.js';
 import { adaptMessageStream, textOfContent } from '../src/runs/stream-adapter.js';
 
 async function* items(messages: BaseMessage[]) {
-  for (const message of messages) yield [message, { langgraph_node: 'model' }] as [BaseMessage, Record<string, unknown>];
+  for (const message of messages)
+    yield [message, { langgraph_node: 'model' }] as [BaseMessage, Record<string, unknown>];
 }
 
 async function collect(stream: AsyncIterable<{ text: string }>): Promise<string[]> {
@@ -41,7 +42,13 @@ describe('adaptMessageStream', () => {
         items([
           new HumanMessage({ content: 'question', id: 'h1' }),
           new ToolMessage({ content: 'tool output', tool_call_id: 't1' }),
-          new AIMessage({ content: [{ type: 'text', text: 'whole ' }, { type: 'text', text: 'answer' }], id: 'm2' }),
+          new AIMessage({
+            content: [
+              { type: 'text', text: 'whole ' },
+              { type: 'text', text: 'answer' },
+            ],
+            id: 'm2',
+          }),
         ]),
       ),
     );
@@ -49,12 +56,23 @@ describe('adaptMessageStream', () => {
   });
 
   it('reads text blocks from content arrays', () => {
-    expect(textOfContent([{ type: 'text', text: 'a' }, { type: 'image_url', image_url: 'x' }, { type: 'text', text: 'b' }])).toBe('ab');
+    expect(
+      textOfContent([
+        { type: 'text', text: 'a' },
+        { type: 'image_url', image_url: 'x' },
+        { type: 'text', text: 'b' },
+      ]),
+    ).toBe('ab');
   });
 
   it('yields exactly the model output from a real LangGraph messages stream', async () => {
     const model = new FakeListChatModel({ responses: ['Streaming through **LangGraph**.'] });
-    const graph = createChatbotGraph({ provider: 'test', model: 'fake', demo: false, chatModel: model });
+    const graph = createChatbotGraph({
+      provider: 'test',
+      model: 'fake',
+      demo: false,
+      chatModel: model,
+    });
     const stream = await graph.stream(
       { messages: [new HumanMessage('hi')] },
       { streamMode: 'messages', signal: new AbortController().signal },

@@ -53,7 +53,12 @@ describe('streaming a run over Socket.IO', () => {
 
     const events = log.forRun(run.id);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index));
-    expect(events[0]).toMatchObject({ type: 'start', seq: 0, messageId: run.messageId, attempt: 1 });
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      seq: 0,
+      messageId: run.messageId,
+      attempt: 1,
+    });
     expect(events.filter((event) => event.type === 'end')).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'completed' });
     const deltas = events.filter((event) => event.type === 'text-delta');
@@ -91,7 +96,9 @@ describe('streaming a run over Socket.IO', () => {
   });
 
   it('turns a burst of tokens from a fast model into far fewer deltas with the exact text', async () => {
-    const tokens = Array.from({ length: 400 }, (_, index) => (index % 7 === 0 ? '\n' : `x${index} `));
+    const tokens = Array.from({ length: 400 }, (_, index) =>
+      index % 7 === 0 ? '\n' : `x${index} `,
+    );
     const model = new ScriptedChatModel({ tokens, delayMs: 0 });
     server = await startServer({ model, config: { runFlushIntervalMs: 16 } });
     const socket = await client();
@@ -190,8 +197,14 @@ describe('streaming a run over Socket.IO', () => {
   });
 
   it('ends a run as failed with a user-safe error and keeps the partial text', async () => {
-    const secret = Object.assign(new Error('upstream said: key sk-SECRET is invalid'), { status: 401 });
-    const model = new ScriptedChatModel({ tokens: ['partial ', 'never'], failWith: secret, failAfter: 1 });
+    const secret = Object.assign(new Error('upstream said: key sk-SECRET is invalid'), {
+      status: 401,
+    });
+    const model = new ScriptedChatModel({
+      tokens: ['partial ', 'never'],
+      failWith: secret,
+      failAfter: 1,
+    });
     server = await startServer({ model });
     const socket = await client();
     const log = new EventLog(socket);
@@ -201,7 +214,9 @@ describe('streaming a run over Socket.IO', () => {
     const events = log.forRun(runs[0]!.id);
     const end = events.at(-1)!;
     expect(end).toMatchObject({ type: 'end', status: 'failed' });
-    expect(end.type === 'end' && end.error).toBe('The model provider refused the request: check the API key.');
+    expect(end.type === 'end' && end.error).toBe(
+      'The model provider refused the request: check the API key.',
+    );
     expect(JSON.stringify(events)).not.toContain('sk-SECRET');
     const joined = await socket.emitWithAck('conversations:join', { conversationId });
     if (!joined.ok) throw new Error(joined.error.message);
@@ -224,7 +239,10 @@ describe('streaming a run over Socket.IO', () => {
     const { runs } = await send(socket, conversationId, 'What is the demo?');
     await log.ended(runs[0]!.id);
     const events = log.forRun(runs[0]!.id);
-    expect(events[0]).toMatchObject({ type: 'start', metadata: { provider: 'demo', model: 'demo', demo: true } });
+    expect(events[0]).toMatchObject({
+      type: 'start',
+      metadata: { provider: 'demo', model: 'demo', demo: true },
+    });
     expect(deltaText(events)).toBe(composeDemoAnswer('What is the demo?'));
     expect(events.filter((event) => event.type === 'text-delta').length).toBeGreaterThan(3);
   });

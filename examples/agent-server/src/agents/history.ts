@@ -1,9 +1,4 @@
-import {
-  AIMessage,
-  HumanMessage,
-  trimMessages,
-  type BaseMessage,
-} from '@langchain/core/messages';
+import { AIMessage, HumanMessage, trimMessages, type BaseMessage } from '@langchain/core/messages';
 import type { Message } from 'svelte-langserve/protocol';
 
 /** Rough token budget for the history sent to a model (about 4 characters per token). */
@@ -37,8 +32,7 @@ export async function toLangChainHistory(
   for (const message of relevant) {
     const text = textOf(message);
     if (message.role === 'user') history.push(new HumanMessage({ content: text, id: message.id }));
-    else if (text.trim().length > 0)
-      history.push(new AIMessage({ content: text, id: message.id }));
+    else if (text.trim().length > 0) history.push(new AIMessage({ content: text, id: message.id }));
   }
   return trimMessages(history, {
     maxTokens: tokenBudget,

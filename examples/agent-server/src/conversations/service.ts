@@ -154,7 +154,11 @@ export class ConversationService {
 
   #asDuplicate(outcome: SendOutcome): SendOutcome {
     if (outcome.duplicateRuns) return outcome;
-    return { message: outcome.message, runs: [], duplicateRuns: outcome.runs.map((run) => run.info()) };
+    return {
+      message: outcome.message,
+      runs: [],
+      duplicateRuns: outcome.runs.map((run) => run.info()),
+    };
   }
 
   #runInfo(record: RunRecord): RunInfo {
@@ -185,7 +189,10 @@ export class ConversationService {
     }
     const unknown = ids.filter((id) => !this.#agents.has(id));
     if (unknown.length)
-      throw new ServiceError('not_found', `Unknown agent${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`);
+      throw new ServiceError(
+        'not_found',
+        `Unknown agent${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+      );
     return ids.map((id) => this.#agents.get(id) as Agent);
   }
 }

@@ -1,4 +1,9 @@
-import type { Conversation, Message, RunTerminalStatus, RunStatus } from 'svelte-langserve/protocol';
+import type {
+  Conversation,
+  Message,
+  RunTerminalStatus,
+  RunStatus,
+} from 'svelte-langserve/protocol';
 
 /** A run as the store records it (its live state — seq, events — lives in the run manager). */
 export interface RunRecord {

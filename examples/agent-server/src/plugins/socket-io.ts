@@ -46,7 +46,9 @@ export function attachSocketIo(
       next(refusal);
       return;
     }
-    socket.data.protocolVersion = (socket.handshake.auth as { protocolVersion: number }).protocolVersion;
+    socket.data.protocolVersion = (
+      socket.handshake.auth as { protocolVersion: number }
+    ).protocolVersion;
     next();
   });
 

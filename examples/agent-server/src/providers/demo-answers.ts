@@ -109,7 +109,9 @@ ${NOTE}
 
 /** The demo model's full answer to `question` (deterministic). */
 export function composeDemoAnswer(question: string): string {
-  const answer = DEMO_ANSWERS[hashText(question) % DEMO_ANSWERS.length] as (quote: string) => string;
+  const answer = DEMO_ANSWERS[hashText(question) % DEMO_ANSWERS.length] as (
+    quote: string,
+  ) => string;
   return answer(quoteQuestion(question));
 }
 

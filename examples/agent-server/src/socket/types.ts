@@ -1,8 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import type {
-  ClientToServerEvents,
-  ServerToClientEvents,
-} from 'svelte-langserve/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from 'svelte-langserve/protocol';
 
 /** What the handshake stores on each socket. */
 export interface SocketData {

@@ -28,7 +28,9 @@ export async function startServer(
     logger: false,
     ...rest,
     config: { runFlushIntervalMs: 16, demoTokenDelayMs: 1, ...options.config },
-    ...(model ? { provider: { provider: 'test', model: 'scripted', demo: false, chatModel: model } } : {}),
+    ...(model
+      ? { provider: { provider: 'test', model: 'scripted', demo: false, chatModel: model } }
+      : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -120,4 +122,13 @@ export async function createConversation(socket: ClientSocket): Promise<string> 
   const result = await socket.emitWithAck('conversations:create', {});
   if (!result.ok) throw new Error(result.error.message);
   return result.data.conversation.id;
+}
+
+/** Polls `predicate` every 5 ms until it holds, or rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting for a condition');
+    await wait(5);
+  }
 }

@@ -19,7 +19,12 @@ export class ScriptedChatModel extends BaseChatModel {
   lastInput: BaseMessage[] = [];
   #onAbort: Array<() => void> = [];
 
-  constructor(options: { tokens: string[]; delayMs?: number; failWith?: Error; failAfter?: number }) {
+  constructor(options: {
+    tokens: string[];
+    delayMs?: number;
+    failWith?: Error;
+    failAfter?: number;
+  }) {
     super({});
     this.tokens = options.tokens;
     this.delayMs = options.delayMs ?? 0;
@@ -78,7 +83,10 @@ export class ScriptedChatModel extends BaseChatModel {
     }
   }
 
-  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+  ): Promise<ChatResult> {
     let text = '';
     for await (const chunk of this._streamResponseChunks(messages, options)) text += chunk.text;
     return { generations: [{ text, message: new AIMessage(text) }] };

@@ -27,8 +27,7 @@ export interface HandlerContext {
  * acknowledgement (so nothing can be emitted in between) and an `afterAck` run right after it.
  */
 export type HandlerOutcome<E extends RequestName> =
-  | Result<ResponseData<E>>
-  | { commit: () => Result<ResponseData<E>>; afterAck?: () => void };
+  Result<ResponseData<E>> | { commit: () => Result<ResponseData<E>>; afterAck?: () => void };
 
 /** A handler of one request. It receives a payload already validated by the protocol schema. */
 export interface RequestHandler<E extends RequestName> {
@@ -37,7 +36,9 @@ export interface RequestHandler<E extends RequestName> {
 }
 
 /** Declares a request handler (keeps `E` inferred). */
-export function defineHandler<E extends RequestName>(handler: RequestHandler<E>): RequestHandler<E> {
+export function defineHandler<E extends RequestName>(
+  handler: RequestHandler<E>,
+): RequestHandler<E> {
   return handler;
 }
 
