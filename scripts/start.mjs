@@ -118,8 +118,9 @@ function shutdown(exitCode) {
   );
 }
 
-process.on('SIGINT', () => shutdown(130));
-process.on('SIGTERM', () => shutdown(143));
+// Stopping on request is a normal end (no "command failed" noise from pnpm).
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
 
 const dashboardOrigins = [dashboardUrl, `http://127.0.0.1:${dashboardPort}`].join(',');
 start('agent-server', 'dist/server.js', agentServerDir, {
