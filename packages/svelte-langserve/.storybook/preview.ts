@@ -14,7 +14,12 @@ const preview: Preview = {
   globalTypes: {
     theme: {
       description: 'ThemeProvider mode',
-      toolbar: { title: 'Theme', icon: 'mirror', items: ['light', 'dark', 'auto'], dynamicTitle: true },
+      toolbar: {
+        title: 'Theme',
+        icon: 'mirror',
+        items: ['light', 'dark', 'auto'],
+        dynamicTitle: true,
+      },
     },
   },
   initialGlobals: { theme: 'light' },

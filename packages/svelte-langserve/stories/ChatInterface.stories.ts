@@ -145,9 +145,7 @@ export const Dark: Story = {
   play: async ({ canvasElement }) => {
     const theme = themeElement(canvasElement);
     await expect(theme.dataset.theme).toBe('dark');
-    await expect(getComputedStyle(theme).backgroundColor).toBe(
-      rgb(darkTokens['color-background']),
-    );
+    await expect(getComputedStyle(theme).backgroundColor).toBe(rgb(darkTokens['color-background']));
     await waitFor(() => expect(streamingCursor(canvasElement)).not.toBeNull());
   },
 };

@@ -25,14 +25,18 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-const shows = (status: string, label: string): Story['play'] =>
+const shows =
+  (status: string, label: string): Story['play'] =>
   async ({ canvas }) => {
     const element = canvas.getByRole('status');
     await expect(element).toHaveTextContent(label);
     await expect(element).toHaveAttribute('data-status', status);
   };
 
-export const Connected: Story = { loaders: reach('connected'), play: shows('connected', 'Connected') };
+export const Connected: Story = {
+  loaders: reach('connected'),
+  play: shows('connected', 'Connected'),
+};
 export const Connecting: Story = {
   loaders: reach('connecting'),
   play: shows('connecting', 'Connecting…'),

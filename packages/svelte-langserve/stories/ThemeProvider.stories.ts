@@ -37,9 +37,7 @@ export const Dark: Story = {
     const theme = themeElement(canvasElement);
     await expect(theme).toHaveAttribute('data-theme', 'dark');
     await expect(theme).toHaveClass('dark');
-    await expect(getComputedStyle(theme).backgroundColor).toBe(
-      rgb(darkTokens['color-background']),
-    );
+    await expect(getComputedStyle(theme).backgroundColor).toBe(rgb(darkTokens['color-background']));
   },
 };
 

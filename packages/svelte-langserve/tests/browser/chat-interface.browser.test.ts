@@ -96,7 +96,9 @@ describe('ChatInterface (real Chromium)', () => {
     const screen = await renderChat(transport, { prompts: [streamingAnswer.prompt] });
     const stop = page.getByRole('button', { name: 'Stop' });
     await expect.element(stop).toBeVisible();
-    await expect.poll(() => messageTexts(screen.container, 'assistant')[0]?.length ?? 0).toBeGreaterThan(0);
+    await expect
+      .poll(() => messageTexts(screen.container, 'assistant')[0]?.length ?? 0)
+      .toBeGreaterThan(0);
     await stop.click();
 
     expect(transport.requests.filter((request) => request.event === 'runs:cancel')).toEqual([
