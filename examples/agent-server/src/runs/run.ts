@@ -179,7 +179,8 @@ export class Run {
     if (this.#phase === 'ended') return false;
     if (this.#phase === 'pending') {
       // Announced but not started: it starts and ends at once, keeping start → end order.
-      this.#pendingEnd ??= 'cancelled';
+      if (this.#pendingEnd) return false;
+      this.#pendingEnd = 'cancelled';
       this.#controller.abort();
       return true;
     }
