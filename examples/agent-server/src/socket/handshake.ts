@@ -1,9 +1,13 @@
-import { handshakeAuthSchema, PROTOCOL_VERSION } from 'svelte-langserve/protocol';
+import {
+  handshakeAuthSchema,
+  PROTOCOL_VERSION,
+  type HandshakeErrorData,
+} from 'svelte-langserve/protocol';
 import type { ProtocolSocket } from './types.js';
 
 /** An error refusing a handshake; Socket.IO sends `message` and `data` to the client. */
 export interface HandshakeError extends Error {
-  data: { code: 'invalid_handshake' | 'protocol_version_mismatch'; serverProtocolVersion: number };
+  data: HandshakeErrorData;
 }
 
 function refuse(code: HandshakeError['data']['code'], message: string): HandshakeError {

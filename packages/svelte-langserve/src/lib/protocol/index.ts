@@ -35,6 +35,7 @@ export {
   parseRequest,
   requestSchemas,
   type HandshakeAuth,
+  type HandshakeErrorData,
   type RequestName,
   type RequestPayload,
 } from './schemas.js';

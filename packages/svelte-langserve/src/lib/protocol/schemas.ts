@@ -52,6 +52,16 @@ export type RequestPayload<E extends RequestName> = z.input<(typeof requestSchem
 /** The handshake's `auth` object. */
 export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
 
+/**
+ * What a server puts in the `data` of a refused handshake's `connect_error`, so the client can
+ * tell a version mismatch ("update the app") from a malformed handshake.
+ */
+export interface HandshakeErrorData {
+  code: 'invalid_handshake' | 'protocol_version_mismatch';
+  /** The protocol version the server speaks. */
+  serverProtocolVersion: number;
+}
+
 /** All request names, for runtime iteration. */
 export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
 
