@@ -110,7 +110,13 @@ test('a typed message streams back from the chatbot agent, render by render', as
   expect(renders.at(-1)).toBe(finalText);
   // Streaming, not one late paint: several growing partial texts came before the final one.
   expect(partials.filter((text) => text.length > 0).length).toBeGreaterThanOrEqual(3);
-  for (const partial of partials) expect(finalText.startsWith(partial)).toBe(true);
+  // The text grows as it streams (markdown may shorten it by a few characters when, say, a
+  // closing `**` turns literal asterisks into bold), ending well past where it started.
+  expect(partials[0]!.length).toBeLessThan(finalText.length / 2);
+  // The answer is rendered markdown, not raw source.
+  const markup = await page.locator(assistantText).innerHTML();
+  expect(markup).toMatch(/<(h[1-6]|strong|pre|li|table)[\s>]/);
+  expect(finalText).not.toMatch(/\*\*|```/);
   expect(pageErrors).toEqual([]);
 
   mkdirSync(dirname(screenshotPath), { recursive: true });
