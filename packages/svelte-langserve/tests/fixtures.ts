@@ -15,6 +15,8 @@ export const agent: AgentInfo = {
   provider: 'demo',
   model: 'demo',
   demo: true,
+  tools: [],
+  health: { status: 'ready' },
 };
 
 export function userMessage(overrides: Partial<Message> = {}): Message {

@@ -182,3 +182,73 @@ describe('chatReducer', () => {
     expect(resumed.messages[1]!.status).toBe('complete');
   });
 });
+
+describe('chatReducer: tool calls', () => {
+  const base = { runId: 'r1', conversationId: 'c1' };
+  const [start] = runEvents([]);
+  const toolEvents = (status: 'completed' | 'cancelled'): ChatAction[] =>
+    [
+      start!,
+      { ...base, seq: 1, type: 'text-delta', text: 'Let me compute. ' },
+      { ...base, seq: 2, type: 'tool-call-start', toolCallId: 't1', name: 'calculator' },
+      { ...base, seq: 3, type: 'tool-call-delta', toolCallId: 't1', argsText: '{"expression":' },
+      { ...base, seq: 4, type: 'tool-call-delta', toolCallId: 't1', argsText: '"2+2"}' },
+      ...(status === 'completed'
+        ? ([
+            { ...base, seq: 5, type: 'tool-call-running', toolCallId: 't1', argsText: '{"expression":"2+2"}' },
+            { ...base, seq: 6, type: 'tool-result', toolCallId: 't1', result: '4' },
+            { ...base, seq: 7, type: 'text-delta', text: 'It is 4.' },
+            {
+              ...base,
+              seq: 8,
+              type: 'end',
+              status: 'completed',
+              metadata: { usage: { inputTokens: 3, outputTokens: 5, totalTokens: 8 }, timeToFirstTokenMs: 12 },
+            },
+          ] as const)
+        : ([{ ...base, seq: 5, type: 'end', status: 'cancelled' }] as const)),
+    ].map((event) => ({ type: 'run-event', event }) as ChatAction);
+
+  it('builds text and tool-call parts in order, with streamed arguments and the result', () => {
+    const state = apply(joined, toolEvents('completed'));
+    const message = state.messages[0]!;
+    expect(message.parts).toEqual([
+      { type: 'text', text: 'Let me compute. ' },
+      {
+        type: 'tool-call',
+        toolCallId: 't1',
+        name: 'calculator',
+        argsText: '{"expression":"2+2"}',
+        state: 'completed',
+        result: '4',
+      },
+      { type: 'text', text: 'It is 4.' },
+    ]);
+    expect(messageText(message)).toBe('Let me compute. It is 4.');
+    expect(message.metadata).toEqual({
+      provider: 'demo',
+      model: 'demo',
+      demo: true,
+      usage: { inputTokens: 3, outputTokens: 5, totalTokens: 8 },
+      timeToFirstTokenMs: 12,
+    });
+  });
+
+  it('shows the arguments as they stream', () => {
+    const state = apply(joined, toolEvents('completed').slice(0, 4));
+    expect(state.messages[0]!.parts[1]).toMatchObject({ argsText: '{"expression":', state: 'streaming' });
+  });
+
+  it('fails a tool call the run did not finish, so nothing spins forever', () => {
+    const state = apply(joined, toolEvents('cancelled'));
+    expect(state.messages[0]!.parts[1]).toMatchObject({ state: 'failed', error: 'The run ended (cancelled) first.' });
+  });
+
+  it('records a failing tool’s error', () => {
+    const state = apply(joined, [
+      ...toolEvents('completed').slice(0, 5),
+      { type: 'run-event', event: { ...base, seq: 5, type: 'tool-result', toolCallId: 't1', error: 'Division by zero' } },
+    ]);
+    expect(state.messages[0]!.parts[1]).toMatchObject({ state: 'failed', error: 'Division by zero' });
+  });
+});

@@ -40,6 +40,8 @@ export function createChatbotAgent(provider: ModelProvider): Agent {
       provider: provider.provider,
       model: provider.model,
       demo: provider.demo,
+      tools: [],
+      health: { status: 'ready' },
     },
     metadata: providerMetadata(provider),
     graph,

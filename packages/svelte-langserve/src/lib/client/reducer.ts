@@ -1,6 +1,7 @@
 import type {
   Conversation,
   Message,
+  MessagePart,
   MessageStatus,
   ProtocolError,
   RunEvent,
@@ -135,7 +136,7 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
         id: event.messageId,
         conversationId: event.conversationId,
         role: 'assistant',
-        parts: [{ type: 'text', text: '' }],
+        parts: [],
         status: 'streaming',
         createdAt: event.createdAt,
         agentId: event.agentId,
@@ -159,29 +160,65 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
         },
       });
     }
-    case 'text-delta': {
-      if (!run) return state;
-      const messages = state.messages.map((message) => {
-        if (message.id !== run.messageId) return message;
-        const parts = message.parts.slice();
+    case 'text-delta':
+      return updateRunMessage(state, event, run, (parts) => {
         const last = parts[parts.length - 1];
-        if (last && last.type === 'text')
-          parts[parts.length - 1] = { ...last, text: last.text + event.text };
+        if (last?.type === 'text') parts[parts.length - 1] = { ...last, text: last.text + event.text };
         else parts.push({ type: 'text', text: event.text });
-        return { ...message, parts };
       });
-      return finish({
-        ...state,
-        messages,
-        runs: { ...state.runs, [event.runId]: { ...run, nextSeq: run.nextSeq + 1 } },
+    case 'tool-call-start':
+      return updateRunMessage(state, event, run, (parts) => {
+        parts.push({
+          type: 'tool-call',
+          toolCallId: event.toolCallId,
+          name: event.name,
+          argsText: '',
+          state: 'streaming',
+        });
       });
-    }
+    case 'tool-call-delta':
+      return updateRunMessage(state, event, run, (parts) =>
+        updateToolCall(parts, event.toolCallId, (part) => ({
+          ...part,
+          argsText: part.argsText + event.argsText,
+        })),
+      );
+    case 'tool-call-running':
+      return updateRunMessage(state, event, run, (parts) =>
+        updateToolCall(parts, event.toolCallId, (part) => ({
+          ...part,
+          argsText: event.argsText,
+          state: 'running',
+        })),
+      );
+    case 'tool-result':
+      return updateRunMessage(state, event, run, (parts) =>
+        updateToolCall(parts, event.toolCallId, (part) => {
+          const next: Extract<MessagePart, { type: 'tool-call' }> = {
+            ...part,
+            state: event.error !== undefined ? 'failed' : 'completed',
+          };
+          if (event.result !== undefined) next.result = event.result;
+          if (event.error !== undefined) next.error = event.error;
+          return next;
+        }),
+      );
     case 'end': {
       if (!run) return state;
       const messages = state.messages.map((message) => {
         if (message.id !== run.messageId) return message;
-        const ended: ChatMessage = { ...message, status: terminalToMessage[event.status] };
+        const ended: ChatMessage = {
+          ...message,
+          status: terminalToMessage[event.status],
+          // A tool call the run did not finish must not spin forever.
+          parts: message.parts.map((part) =>
+            part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
+              ? { ...part, state: 'failed' as const, error: `The run ended (${event.status}) first.` }
+              : part,
+          ),
+        };
         if (event.error !== undefined) ended.error = event.error;
+        if (event.metadata) ended.metadata = { ...message.metadata, ...event.metadata };
         return ended;
       });
       return finish({
@@ -194,6 +231,38 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
       });
     }
   }
+}
+
+/** Applies `edit` to a copy of the parts of the message `run` writes, and advances the run. */
+function updateRunMessage(
+  state: ChatState,
+  event: RunEvent,
+  run: RunProgress | undefined,
+  edit: (parts: MessagePart[]) => MessagePart[] | void,
+): ChatState {
+  if (!run) return state;
+  const messages = state.messages.map((message) => {
+    if (message.id !== run.messageId) return message;
+    const parts = message.parts.slice();
+    return { ...message, parts: edit(parts) ?? parts };
+  });
+  return finish({
+    ...state,
+    messages,
+    runs: { ...state.runs, [event.runId]: { ...run, nextSeq: run.nextSeq + 1 } },
+  });
+}
+
+type ToolCall = Extract<MessagePart, { type: 'tool-call' }>;
+
+function updateToolCall(
+  parts: MessagePart[],
+  toolCallId: string,
+  update: (part: ToolCall) => ToolCall,
+): MessagePart[] {
+  return parts.map((part) =>
+    part.type === 'tool-call' && part.toolCallId === toolCallId ? update(part) : part,
+  );
 }
 
 /** The chat's pure reducer. Returns the same object when an action changes nothing. */

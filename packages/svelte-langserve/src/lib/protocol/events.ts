@@ -45,16 +45,55 @@ export interface RunTextDeltaEvent extends RunEventBase {
   text: string;
 }
 
+/** The agent started a tool call; its arguments follow as `tool-call-delta` events. */
+export interface RunToolCallStartEvent extends RunEventBase {
+  type: 'tool-call-start';
+  toolCallId: string;
+  name: string;
+}
+
+/** More of a tool call's JSON arguments. */
+export interface RunToolCallDeltaEvent extends RunEventBase {
+  type: 'tool-call-delta';
+  toolCallId: string;
+  argsText: string;
+}
+
+/** A tool call's arguments are complete and the tool is running. */
+export interface RunToolCallRunningEvent extends RunEventBase {
+  type: 'tool-call-running';
+  toolCallId: string;
+  /** The complete arguments as JSON text (replaces what the deltas built). */
+  argsText: string;
+}
+
+/** A tool call finished: `result` on success, `error` on failure. */
+export interface RunToolResultEvent extends RunEventBase {
+  type: 'tool-result';
+  toolCallId: string;
+  result?: string;
+  error?: string;
+}
+
 /** The run's one terminal event. */
 export interface RunEndEvent extends RunEventBase {
   type: 'end';
   status: RunTerminalStatus;
   /** For `failed`: a message safe to show the user. */
   error?: string;
+  /** Facts known only at the end: usage, time to first token, tokens per second. */
+  metadata?: MessageMetadata;
 }
 
 /** Every event of a run's stream. */
-export type RunEvent = RunStartEvent | RunTextDeltaEvent | RunEndEvent;
+export type RunEvent =
+  | RunStartEvent
+  | RunTextDeltaEvent
+  | RunToolCallStartEvent
+  | RunToolCallDeltaEvent
+  | RunToolCallRunningEvent
+  | RunToolResultEvent
+  | RunEndEvent;
 
 /** Sent to a conversation's room when a message is created (by any member). */
 export interface MessageCreatedEvent {

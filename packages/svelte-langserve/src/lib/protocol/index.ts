@@ -14,6 +14,7 @@ export {
   type Result,
 } from './errors.js';
 export type {
+  AgentHealth,
   AgentInfo,
   Conversation,
   Message,
@@ -25,6 +26,9 @@ export type {
   RunStatus,
   RunTerminalStatus,
   TextPart,
+  TokenUsage,
+  ToolCallPart,
+  ToolCallState,
 } from './model.js';
 export {
   MAX_AGENTS_PER_MESSAGE,
@@ -50,6 +54,10 @@ export {
   type RunEvent,
   type RunStartEvent,
   type RunTextDeltaEvent,
+  type RunToolCallDeltaEvent,
+  type RunToolCallRunningEvent,
+  type RunToolCallStartEvent,
+  type RunToolResultEvent,
   type ServerEventName,
   type ServerEventPayload,
   type ServerToClientEvents,

@@ -4,8 +4,29 @@ export interface TextPart {
   text: string;
 }
 
-/** The parts a message is made of. A union so later part kinds extend it without breaking. */
-export type MessagePart = TextPart;
+/**
+ * Where a tool call stands: its arguments are `streaming` in, the tool is `running`, or it
+ * `completed` (with a result) or `failed` (with an error).
+ */
+export type ToolCallState = 'streaming' | 'running' | 'completed' | 'failed';
+
+/** A tool call the agent made, with its arguments as they stream and its result. */
+export interface ToolCallPart {
+  type: 'tool-call';
+  toolCallId: string;
+  /** The tool's name. */
+  name: string;
+  /** The arguments as JSON text, growing while they stream. */
+  argsText: string;
+  state: ToolCallState;
+  /** The tool's result as text (often JSON), once `completed`. */
+  result?: string;
+  /** Why the tool failed, once `failed`; safe to show. */
+  error?: string;
+}
+
+/** The parts a message is made of, in the order they were produced. */
+export type MessagePart = TextPart | ToolCallPart;
 
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant';
@@ -24,6 +45,19 @@ export interface MessageMetadata {
   model?: string;
   /** True when the answer came from the offline demo model, not a real LLM. */
   demo?: boolean;
+  /** Token counts, when the provider reports them. */
+  usage?: TokenUsage;
+  /** Milliseconds from the run's start to its first streamed token. */
+  timeToFirstTokenMs?: number;
+  /** Streamed tokens (deltas from the model) per second, from the first token to the end. */
+  tokensPerSecond?: number;
+}
+
+/** Token counts for one answer. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
 }
 
 /** A message in a conversation. */
@@ -66,6 +100,19 @@ export interface AgentInfo {
   model: string;
   /** True when the agent answers with the offline demo model. */
   demo: boolean;
+  /** The names of the tools the agent may call. */
+  tools: string[];
+  /** Whether the agent can answer now. */
+  health: AgentHealth;
+}
+
+/**
+ * An agent's health: `ready`; `degraded` (its last model calls failed); or `unconfigured`
+ * (its provider lacks settings, e.g. an API key). `reason` says why when not ready.
+ */
+export interface AgentHealth {
+  status: 'ready' | 'degraded' | 'unconfigured';
+  reason?: string;
 }
 
 /** The terminal status of a run. Every run ends with exactly one of these. */

@@ -3,5 +3,6 @@ export { default as Composer } from './Composer.svelte';
 export { default as ConnectionStatus } from './ConnectionStatus.svelte';
 export { default as Message } from './Message.svelte';
 export { default as MessageList } from './MessageList.svelte';
+export { default as ToolCall } from './ToolCall.svelte';
 export { ComposerState } from './composer-state.svelte.js';
 export { stickToBottom } from './stick-to-bottom.js';
