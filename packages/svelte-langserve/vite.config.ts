@@ -26,7 +26,11 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.svelte.test.ts', 'tests/**/*.browser.test.ts'],
-          typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'] },
+          typecheck: {
+            enabled: true,
+            include: ['tests/**/*.test-d.ts'],
+            tsconfig: './tsconfig.typecheck.json',
+          },
         },
       },
       {

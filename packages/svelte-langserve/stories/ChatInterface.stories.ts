@@ -9,7 +9,7 @@ import {
   streamingAnswer,
 } from '../tests/fixtures/transcripts.js';
 import { darkTokens } from '../src/lib/theme/tokens.js';
-import { messageTexts, rgb, streamingCursor, themeElement } from './support/dom.js';
+import { messageTexts, rgb, streamingCursor, themeElement, visibleText } from './support/dom.js';
 import ScenarioChat from './support/ScenarioChat.svelte';
 import { MID_STREAM_DELTAS, SCENARIO_NAMES, SEND_ERROR_MESSAGE } from './support/scenarios.js';
 
@@ -47,7 +47,10 @@ export const Streaming: Story = {
     await expect(await canvas.findByRole('button', { name: 'Stop' })).toBeVisible();
     await waitFor(() => expect(streamingCursor(canvasElement)).not.toBeNull(), { timeout: 3000 });
     await waitFor(
-      () => expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(streamingAnswer)]),
+      () =>
+        expect(messageTexts(canvasElement, 'assistant')).toEqual([
+          visibleText(answerText(streamingAnswer)),
+        ]),
       { timeout: 8000 },
     );
     await waitFor(() => expect(streamingCursor(canvasElement)).toBeNull());
@@ -61,7 +64,7 @@ export const Streaming: Story = {
 export const MidStream: Story = {
   args: { scenario: 'mid-stream' },
   play: async ({ canvas, canvasElement }) => {
-    const partial = answerText(midStream(streamingAnswer, MID_STREAM_DELTAS));
+    const partial = visibleText(answerText(midStream(streamingAnswer, MID_STREAM_DELTAS)));
     await waitFor(() => expect(messageTexts(canvasElement, 'assistant')).toEqual([partial]));
     await expect(streamingCursor(canvasElement)).not.toBeNull();
     await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
@@ -73,7 +76,9 @@ export const LongAnswer: Story = {
   args: { scenario: 'long-answer' },
   play: async ({ canvasElement }) => {
     await waitFor(() =>
-      expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(longAnswer)]),
+      expect(messageTexts(canvasElement, 'assistant')).toEqual([
+        visibleText(answerText(longAnswer)),
+      ]),
     );
     const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]');
     if (!list) throw new Error('No message list.');
@@ -89,7 +94,9 @@ export const Cancelled: Story = {
   args: { scenario: 'cancelled' },
   play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByText('Stopped')).toBeVisible();
-    await expect(messageTexts(canvasElement, 'assistant')).toEqual([answerText(cancelledRun)]);
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual([
+      visibleText(answerText(cancelledRun)),
+    ]);
     await expect(streamingCursor(canvasElement)).toBeNull();
   },
 };

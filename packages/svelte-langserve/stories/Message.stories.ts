@@ -11,7 +11,7 @@ import {
   streamingAnswer,
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
-import { streamingCursor } from './support/dom.js';
+import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
 
 /** One message (`role`'s last) from the chat `transcript` leaves behind. */
 const messageFrom = (transcript: RecordedTranscript, role: ChatMessage['role'] = 'assistant') => [
@@ -67,9 +67,9 @@ export const Complete: Story = {
   loaders: messageFrom(streamingAnswer),
   play: async ({ canvas, canvasElement }) => {
     await expect(canvas.getByText('demo')).toBeVisible();
-    await expect(canvasElement.querySelector('[data-slot="message-text"]')?.textContent).toBe(
-      answerText(streamingAnswer),
-    );
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual([
+      visibleText(answerText(streamingAnswer)),
+    ]);
     await expect(streamingCursor(canvasElement)).toBeNull();
   },
 };

@@ -12,7 +12,7 @@ import {
   streamingAnswer,
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
-import { messageTexts, streamingCursor } from './support/dom.js';
+import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
 
 /** The messages a chat shows after `transcripts` ran through a real ChatController. */
 const after = (...transcripts: RecordedTranscript[]) => [
@@ -49,7 +49,7 @@ export const Streaming: Story = {
   play: async ({ canvas, canvasElement }) => {
     await expect(canvas.getByText('Demo assistant')).toBeVisible();
     await expect(messageTexts(canvasElement, 'assistant')).toEqual([
-      answerText(midStream(streamingAnswer, 14)),
+      visibleText(answerText(midStream(streamingAnswer, 14))),
     ]);
     await expect(streamingCursor(canvasElement)).not.toBeNull();
   },

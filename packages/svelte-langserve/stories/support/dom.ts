@@ -1,15 +1,35 @@
 /** DOM helpers shared by play functions and browser tests. */
+import { IncrementalMarkdown } from '../../src/lib/markdown/incremental.js';
 
-/** The texts of the messages shown, by role, in order. */
+const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The text a reader sees once `markdown` is rendered (whitespace collapsed), for comparing
+ * with what an assistant message shows. Fixtures are trusted, so no sanitizer is needed here.
+ */
+export function visibleText(markdown: string): string {
+  const rendered = new IncrementalMarkdown({ sanitize: (html) => html }).update(markdown);
+  const element = document.createElement('div');
+  element.innerHTML = [...rendered.blocks, ...(rendered.tail ? [rendered.tail] : [])]
+    .map((block) => block.html)
+    .join('');
+  return normalize(element.textContent ?? '');
+}
+
+/**
+ * The texts of the messages shown, by role, in order: user messages as typed, assistant
+ * messages as rendered markdown with whitespace collapsed (compare with {@link visibleText}).
+ */
 export function messageTexts(root: ParentNode, role: 'user' | 'assistant'): string[] {
-  return [...root.querySelectorAll(`[data-slot="message"][data-role="${role}"]`)].map(
-    (message) => message.querySelector('[data-slot="message-text"]')?.textContent ?? '',
-  );
+  return [...root.querySelectorAll(`[data-slot="message"][data-role="${role}"]`)].map((message) => {
+    const text = message.querySelector('[data-slot="message-text"]')?.textContent ?? '';
+    return role === 'assistant' ? normalize(text) : text;
+  });
 }
 
 /** The streaming cursor, if one is shown. */
 export function streamingCursor(root: ParentNode): Element | null {
-  return root.querySelector('[data-slot="message-cursor"]');
+  return root.querySelector('[data-slot="markdown"][data-streaming]');
 }
 
 /** The nearest ThemeProvider element. */
