@@ -95,3 +95,42 @@ export const Dark: Story = {
     await expect(streamingCursor(canvasElement)).not.toBeNull();
   },
 };
+
+/** An answer that called a tool: text, the tool call with its result, then more text. */
+export const WithToolCall: Story = {
+  args: {
+    message: {
+      id: 'msg-tool',
+      conversationId: 'conv-1',
+      role: 'assistant',
+      agentId: 'data-analyst',
+      parts: [
+        { type: 'text', text: 'Let me work that out.' },
+        {
+          type: 'tool-call',
+          toolCallId: 'call-1',
+          name: 'calculator',
+          argsText: '{"expression":"(17 + 25) * 3"}',
+          state: 'completed',
+          result: '126',
+        },
+        { type: 'text', text: 'The answer is **126**.' },
+      ],
+      status: 'complete',
+      createdAt: '2026-03-02T09:14:06.003Z',
+      delivery: 'sent',
+    },
+  },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(canvas.getByText('→ 126')).toBeVisible();
+    const parts = [
+      ...canvasElement.querySelectorAll('[data-slot="markdown"], [data-slot="tool-call"]'),
+    ];
+    await expect(parts.map((part) => part.getAttribute('data-slot'))).toEqual([
+      'markdown',
+      'tool-call',
+      'markdown',
+    ]);
+    await expect(canvasElement.querySelector('strong')).toHaveTextContent('126');
+  },
+};

@@ -1,0 +1,73 @@
+import type { Meta, StoryObj } from '@storybook/sveltekit';
+import { expect } from 'storybook/test';
+import ToolCall from '../src/lib/components/chat/ToolCall.svelte';
+import type { ToolCallPart } from '../src/lib/protocol/index.js';
+
+const part = (overrides: Partial<ToolCallPart>): ToolCallPart => ({
+  type: 'tool-call',
+  toolCallId: 'call-1',
+  name: 'calculator',
+  argsText: '{"expression":"(17 + 25) * 3"}',
+  state: 'completed',
+  ...overrides,
+});
+
+const meta = {
+  title: 'Chat/Parts/ToolCall',
+  component: ToolCall,
+  args: { part: part({}) },
+} satisfies Meta<typeof ToolCall>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Arguments still streaming in from the model. */
+export const StreamingArguments: Story = {
+  args: { part: part({ state: 'streaming', argsText: '{"expression":"(17 + ' }) },
+  play: async ({ canvasElement }) => {
+    const element = canvasElement.querySelector('[data-slot="tool-call"]');
+    await expect(element).toHaveAttribute('data-status', 'streaming');
+    await expect(element).toHaveTextContent('preparing…');
+  },
+};
+
+/** The tool is running. */
+export const Running: Story = {
+  args: { part: part({ state: 'running' }) },
+  play: async ({ canvas }) => {
+    await expect(canvas.getByText('running…')).toBeVisible();
+  },
+};
+
+/** Finished: the result shows inline and in full when opened. */
+export const Completed: Story = {
+  args: { part: part({ result: '126' }) },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(canvas.getByText('→ 126')).toBeVisible();
+    await expect(canvasElement.querySelector('[data-slot="tool-call-result"]')).toHaveTextContent(
+      '126',
+    );
+  },
+};
+
+/** A failing tool opens itself and shows the error. */
+export const Failed: Story = {
+  args: {
+    part: part({
+      argsText: '{"expression":"1 / "}',
+      state: 'failed',
+      error: 'Unexpected end of expression',
+    }),
+  },
+  play: async ({ canvas }) => {
+    await expect(canvas.getByRole('alert')).toHaveTextContent('Unexpected end of expression');
+  },
+};
+
+export const Dark: Story = {
+  args: { part: part({ result: '126' }) },
+  parameters: { themeMode: 'dark' },
+  play: async ({ canvasElement }) => {
+    await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
+  },
+};
