@@ -4,7 +4,7 @@ import tailwindcss from '@tailwindcss/vite';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumLaunchOptions } from './tests/chromium.js';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 /** A fresh browser options object per project (sharing one fails at start-up). */
 const browser = () => ({

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromiumLaunchOptions } from './chromium';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
 import { freePort, startNode, stop, waitForHttp, type Started } from './processes';
 
 // End to end: the BUILT agent server and the BUILT dashboard (`node build`), driven by Debian's

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { LaunchOptions } from 'playwright-core';
 
 /**
- * Launch options for Debian's Chromium (Playwright cannot download its own browser on the
- * project's machines). `CHROMIUM_PATH` overrides the path.
+ * Launch options for the system's Chromium, shared by the library's browser tests and the
+ * dashboard's end-to-end test (Playwright cannot download its own browser on the project's
+ * machines). `CHROMIUM_PATH` overrides the path.
+ *
+ * @returns {{ executablePath: string; args: string[] }}
  */
-export function chromiumLaunchOptions(): LaunchOptions {
+export function chromiumLaunchOptions() {
   const candidates = process.env.CHROMIUM_PATH
     ? [process.env.CHROMIUM_PATH]
     : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
