@@ -2,7 +2,7 @@ import type { StorybookConfig } from '@storybook/sveltekit';
 
 const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.@(ts|svelte)'],
-  addons: ['@storybook/addon-svelte-csf', '@storybook/addon-vitest'],
+  addons: ['@storybook/addon-svelte-csf', '@storybook/addon-vitest', '@storybook/addon-a11y'],
   framework: { name: '@storybook/sveltekit', options: {} },
   core: { disableTelemetry: true },
 };

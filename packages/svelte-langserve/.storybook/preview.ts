@@ -26,6 +26,8 @@ const preview: Preview = {
   parameters: {
     layout: 'fullscreen',
     controls: { expanded: true },
+    // Every story is audited with axe-core when it runs as a test; a violation fails it.
+    a11y: { test: 'error' },
   },
   decorators: [
     (story, context) => {
