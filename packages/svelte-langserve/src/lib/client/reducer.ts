@@ -163,7 +163,8 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
     case 'text-delta':
       return updateRunMessage(state, event, run, (parts) => {
         const last = parts[parts.length - 1];
-        if (last?.type === 'text') parts[parts.length - 1] = { ...last, text: last.text + event.text };
+        if (last?.type === 'text')
+          parts[parts.length - 1] = { ...last, text: last.text + event.text };
         else parts.push({ type: 'text', text: event.text });
       });
     case 'tool-call-start':
@@ -213,7 +214,11 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
           // A tool call the run did not finish must not spin forever.
           parts: message.parts.map((part) =>
             part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
-              ? { ...part, state: 'failed' as const, error: `The run ended (${event.status}) first.` }
+              ? {
+                  ...part,
+                  state: 'failed' as const,
+                  error: `The run ended (${event.status}) first.`,
+                }
               : part,
           ),
         };

@@ -29,6 +29,8 @@ const nextFrame: Schedule = (flush) =>
 export class ChatStore {
   /** The controller behind the store, for anything the store does not wrap. */
   readonly controller: ChatController;
+  /** Agents chosen for the next messages (e.g. by `AgentPicker`). Empty: the default agents. */
+  agentIds = $state<string[]>([]);
   #snapshot = $state.raw<ChatSnapshot>() as ChatSnapshot;
   #pending: ChatSnapshot | null = null;
   readonly #unsubscribe: () => void;
@@ -83,9 +85,10 @@ export class ChatStore {
   connect(): void {
     this.controller.connect();
   }
-  /** Sends a user message. */
-  send(text: string, options?: { agentIds?: string[] }): Promise<SendResult> {
-    return this.controller.send(text, options);
+  /** Sends a user message to `options.agentIds`, else to {@link agentIds}, else the defaults. */
+  send(text: string, options: { agentIds?: string[] } = {}): Promise<SendResult> {
+    const agentIds = options.agentIds ?? (this.agentIds.length ? [...this.agentIds] : undefined);
+    return this.controller.send(text, agentIds ? { agentIds } : {});
   }
   /** Cancels one run, or every live run. */
   cancel(runId?: string): Promise<void> {

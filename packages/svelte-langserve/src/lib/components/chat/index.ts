@@ -1,3 +1,4 @@
+export { default as AgentPicker } from './AgentPicker.svelte';
 export { default as ChatInterface } from './ChatInterface.svelte';
 export { default as Composer } from './Composer.svelte';
 export { default as ConnectionStatus } from './ConnectionStatus.svelte';
