@@ -25,12 +25,26 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/**/*.svelte.test.ts', 'tests/**/*.browser.test.ts'],
+          exclude: [
+            'tests/**/*.svelte.test.ts',
+            'tests/**/*.browser.test.ts',
+            'tests/**/*.consumer.test.ts',
+          ],
           typecheck: {
             enabled: true,
             include: ['tests/**/*.test-d.ts'],
             tsconfig: './tsconfig.typecheck.json',
           },
+        },
+      },
+      {
+        // Packs the tarball and installs it into a fresh app with npm: slow, so on its own.
+        test: {
+          name: 'consumer',
+          environment: 'node',
+          include: ['tests/**/*.consumer.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
         },
       },
       {

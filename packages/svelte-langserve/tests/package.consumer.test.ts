@@ -1,0 +1,137 @@
+/**
+ * The library as a consumer gets it: pack the tarball, install it with npm into a fresh
+ * SvelteKit app outside the workspace, type-check that app, build it, and serve a page that
+ * renders ChatInterface inside ThemeProvider against the in-memory transport.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const packageDir = resolve(import.meta.dirname, '..');
+const workspaceFile = resolve(packageDir, '../../pnpm-workspace.yaml');
+const work = mkdtempSync(join(tmpdir(), 'svelte-langserve-consumer-'));
+const app = join(work, 'app');
+let tarball = '';
+let server: ChildProcess | undefined;
+
+/** The exact versions the workspace pins, so the consumer app matches what CI tests. */
+function catalog(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  let inCatalog = false;
+  for (const line of readFileSync(workspaceFile, 'utf8').split('\n')) {
+    if (/^catalog:\s*$/.test(line)) inCatalog = true;
+    else if (/^\S/.test(line)) inCatalog = false;
+    else if (inCatalog) {
+      const match = /^\s+'?([^':]+)'?:\s*(\S+)\s*$/.exec(line);
+      if (match) entries[match[1]!] = match[2]!;
+    }
+  }
+  return entries;
+}
+
+function run(command: string, args: string[], cwd: string) {
+  try {
+    return execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
+    });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout}\n${stderr}`, {
+      cause: error,
+    });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(join(packageDir, 'dist/index.js'))) {
+    throw new Error('Build the library first: pnpm --filter svelte-langserve build');
+  }
+  run('pnpm', ['pack', '--pack-destination', work], packageDir);
+  tarball = join(
+    work,
+    readdirSync(work).find((name) => name.endsWith('.tgz'))!,
+  );
+  cpSync(join(packageDir, 'tests/consumer-app'), app, {
+    recursive: true,
+    filter: (source) => !source.endsWith('package.json.template'),
+  });
+  const versions = catalog();
+  const manifest = readFileSync(
+    join(packageDir, 'tests/consumer-app/package.json.template'),
+    'utf8',
+  )
+    .replace('__TARBALL__', tarball)
+    .replace(/__VERSION:([^_]+)__/g, (_, name: string) => {
+      const version = versions[name];
+      if (!version) throw new Error(`${name} is not in the pnpm catalog`);
+      return version;
+    });
+  writeFileSync(join(app, 'package.json'), manifest);
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+}, 600_000);
+
+afterAll(() => {
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed library in a fresh SvelteKit app', () => {
+  it('ships only the build: no tests, stories or sources of the dev app', () => {
+    const files = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean);
+    expect(files).toContain('package/dist/index.js');
+    expect(files).toContain('package/dist/index.d.ts');
+    expect(files).toContain('package/dist/theme/theme.css');
+    expect(
+      files.filter((file) => /\.(test|stories)\.|\/tests\/|\/stories\/|src\/routes/.test(file)),
+    ).toEqual([]);
+  });
+
+  it('type-checks against the published types with no errors or warnings', () => {
+    expect(run('npm', ['run', 'check', '--silent'], app)).toMatch(/0 errors and 0 warnings/);
+  }, 120_000);
+
+  it('builds and serves ChatInterface inside ThemeProvider', async () => {
+    run('npm', ['run', 'build', '--silent'], app);
+    const port = await freePort();
+    server = spawn(process.execPath, ['build'], {
+      cwd: app,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: 'ignore',
+    });
+    let html = '';
+    for (let attempt = 0; attempt < 100 && !html; attempt += 1) {
+      try {
+        html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      } catch {
+        await new Promise((wait) => setTimeout(wait, 100));
+      }
+    }
+    expect(html).toContain('data-slot="chat-interface"');
+    expect(html).toContain('Consumer chat');
+    expect(html).toContain('data-theme="dark"');
+    expect(html).toContain('protocol 1, 0 messages');
+  }, 180_000);
+});
