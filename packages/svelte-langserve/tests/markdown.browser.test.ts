@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createSanitizer } from '../src/lib/markdown/sanitize.js';
-import { IncrementalMarkdown } from '../src/lib/markdown/incremental.js';
+import { IncrementalMarkdown, renderedToHtml } from '../src/lib/markdown/incremental.js';
 
 const render = (text: string, allowImage?: (url: string) => boolean) => {
   const sanitize = createSanitizer({ allowImage })!;
-  const rendered = new IncrementalMarkdown({ sanitize, allowImage }).update(text);
-  return [...rendered.blocks.map((block) => block.html), rendered.tail?.html ?? ''].join('');
+  return renderedToHtml(new IncrementalMarkdown({ sanitize, allowImage }).update(text));
 };
 
 describe('markdown sanitizing in a real browser', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IncrementalMarkdown } from '../src/lib/markdown/incremental.js';
+import { IncrementalMarkdown, renderedToHtml } from '../src/lib/markdown/incremental.js';
 
 const identity = (html: string) => html;
-const html = (rendered: ReturnType<IncrementalMarkdown['update']>) =>
-  [...rendered.blocks.map((block) => block.html), rendered.tail?.html ?? ''].join('');
+const html = renderedToHtml;
 
 const answer = [
   '# Title\n\n',
@@ -38,13 +37,13 @@ describe('IncrementalMarkdown', () => {
   it('parses each finished block once; only the tail is parsed again', () => {
     const markdown = new IncrementalMarkdown({ sanitize: identity });
     const first = markdown.update('# Title\n\nA paragraph');
-    expect(first.blocks.map((block) => block.html)).toEqual(['<h1>Title</h1>\n']);
+    expect(html({ blocks: first.blocks, tail: null })).toBe('<h1>Title</h1>\n');
     const rendersBefore = markdown.renders;
     const second = markdown.update('# Title\n\nA paragraph that grows');
     // The heading block is the very same object: not parsed, not sanitized again.
     expect(second.blocks[0]).toBe(first.blocks[0]);
     expect(markdown.renders - rendersBefore).toBe(1);
-    expect(second.tail?.html).toContain('A paragraph that grows');
+    expect(html({ blocks: [], tail: second.tail })).toContain('A paragraph that grows');
 
     let sanitized = 0;
     const counting = new IncrementalMarkdown({ sanitize: (value) => (sanitized++, value) });
@@ -81,5 +80,40 @@ describe('IncrementalMarkdown', () => {
       new IncrementalMarkdown({ sanitize: () => '[clean]' }).update('# a\n\nb\n\nc'),
     );
     expect(out).toBe('[clean][clean][clean]');
+  });
+});
+
+describe('IncrementalMarkdown: code blocks', () => {
+  it('keeps fenced code as text, open while streaming and closed when fenced or finished', () => {
+    const markdown = new IncrementalMarkdown({ sanitize: identity });
+    const open = markdown.update('Intro\n\n```ts\nconst a = "<b>";');
+    expect(open.tail).toEqual({
+      key: 7,
+      kind: 'code',
+      lang: 'ts',
+      code: 'const a = "<b>";',
+      closed: false,
+    });
+    const fenced = markdown.update('Intro\n\n```ts\nconst a = "<b>";\n```');
+    expect(fenced.tail).toMatchObject({ kind: 'code', closed: true });
+    const followed = markdown.update('Intro\n\n```ts\nconst a = "<b>";\n```\n\nAfter');
+    expect(followed.blocks[1]).toMatchObject({
+      key: 7,
+      kind: 'code',
+      closed: true,
+      code: 'const a = "<b>";',
+    });
+    // As HTML, the code is escaped, never markup.
+    expect(html(followed)).toContain(
+      '<pre><code class="language-ts">const a = &#34;&#60;b&#62;&#34;;</code></pre>',
+    );
+  });
+
+  it('never passes code through the sanitizer as HTML', () => {
+    const seen: string[] = [];
+    new IncrementalMarkdown({ sanitize: (value) => (seen.push(value), value) }).update(
+      '```\n<script>x</script>\n```',
+    );
+    expect(seen).toEqual([]);
   });
 });

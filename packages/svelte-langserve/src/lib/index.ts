@@ -11,7 +11,7 @@
  */
 export * from './components/chat/index.js';
 export * from './theme/index.js';
-export { Markdown, createSanitizer, IncrementalMarkdown } from './markdown/index.js';
+export { CodeBlock, Markdown, createSanitizer, IncrementalMarkdown } from './markdown/index.js';
 export * from './state/index.js';
 export {
   ChatController,

@@ -1,5 +1,5 @@
 /** DOM helpers shared by play functions and browser tests. */
-import { IncrementalMarkdown } from '../../src/lib/markdown/incremental.js';
+import { IncrementalMarkdown, renderedToHtml } from '../../src/lib/markdown/incremental.js';
 
 const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -10,9 +10,7 @@ const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
 export function visibleText(markdown: string): string {
   const rendered = new IncrementalMarkdown({ sanitize: (html) => html }).update(markdown);
   const element = document.createElement('div');
-  element.innerHTML = [...rendered.blocks, ...(rendered.tail ? [rendered.tail] : [])]
-    .map((block) => block.html)
-    .join('');
+  element.innerHTML = renderedToHtml(rendered);
   return normalize(element.textContent ?? '');
 }
 

@@ -1,10 +1,21 @@
 import { Marked, type Token, type Tokens } from 'marked';
 
-/** One rendered block of markdown. `key` is its offset in the source, stable while streaming. */
-export interface MarkdownBlock {
-  key: number;
-  html: string;
-}
+/**
+ * One rendered block of markdown. `key` is its offset in the source, stable while streaming.
+ * Fenced code stays text (`kind: 'code'`) so a component can render it without HTML; every
+ * other block is sanitized HTML.
+ */
+export type MarkdownBlock =
+  | { key: number; kind: 'html'; html: string }
+  | {
+      key: number;
+      kind: 'code';
+      /** The fence's language tag, or '' when none was given. */
+      lang: string;
+      code: string;
+      /** False while the fence is still open at the end of a streaming answer. */
+      closed: boolean;
+    };
 
 /** What {@link IncrementalMarkdown.update} returns. */
 export interface RenderedMarkdown {
@@ -77,7 +88,7 @@ export class IncrementalMarkdown {
     for (let index = 0; index < lastContent; index += 1) {
       const token = tokens[index]!;
       if (token.type !== 'space') {
-        const block = this.#render(offset, [token]);
+        const block = this.#render(offset, [token], true);
         if (block) this.#blocks.push(block);
       }
       offset += token.raw.length;
@@ -87,11 +98,27 @@ export class IncrementalMarkdown {
     return { blocks: this.#blocks.slice(), tail };
   }
 
-  #render(key: number, tokens: Token[]): MarkdownBlock | null {
+  #render(key: number, tokens: Token[], finished = false): MarkdownBlock | null {
     if (tokens.length === 0) return null;
     this.renders += 1;
-    const html = this.#sanitize(this.#marked.parser(tokens));
-    return { key, html };
+    const content = tokens.filter((token) => token.type !== 'space');
+    const [only] = content;
+    if (
+      content.length === 1 &&
+      only?.type === 'code' &&
+      (only as Tokens.Code).codeBlockStyle !== 'indented'
+    ) {
+      const code = only as Tokens.Code;
+      const closed = finished || /\n\s*(`{3,}|~{3,})\s*$/.test(code.raw.trimEnd() + '\n');
+      return {
+        key,
+        kind: 'code',
+        lang: (code.lang ?? '').split(/\s/)[0] ?? '',
+        code: code.text,
+        closed,
+      };
+    }
+    return { key, kind: 'html', html: this.#sanitize(this.#marked.parser(tokens)) };
   }
 
   #reset(): void {
@@ -105,4 +132,15 @@ function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
   for (let index = items.length - 1; index >= 0; index -= 1)
     if (predicate(items[index]!)) return index;
   return -1;
+}
+
+/** The whole rendering as one HTML string (code blocks as escaped `<pre><code>`). */
+export function renderedToHtml(rendered: RenderedMarkdown): string {
+  return [...rendered.blocks, ...(rendered.tail ? [rendered.tail] : [])]
+    .map((block) =>
+      block.kind === 'html'
+        ? block.html
+        : `<pre><code${block.lang ? ` class="language-${escapeHtml(block.lang)}"` : ''}>${escapeHtml(block.code)}</code></pre>\n`,
+    )
+    .join('');
 }

@@ -1,6 +1,8 @@
+export { default as CodeBlock } from './CodeBlock.svelte';
 export { default as Markdown } from './Markdown.svelte';
 export {
   IncrementalMarkdown,
+  renderedToHtml,
   type IncrementalMarkdownOptions,
   type MarkdownBlock,
   type RenderedMarkdown,
