@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Agent } from './agents/agent.js';
-import { createChatbotAgent } from './agents/chatbot.js';
+import { createAgents } from './agents/index.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { ConversationService } from './conversations/service.js';
 import { InMemoryConversationStore, type ConversationStore } from './conversations/store.js';
@@ -15,7 +15,7 @@ import { conversationRoom, type ProtocolServer } from './socket/types.js';
 export interface BuildAppOptions {
   /** Configuration. Missing fields come from `loadConfig({})` (the defaults). */
   config?: Partial<AppConfig>;
-  /** The agents to offer. Default: the `chatbot` agent on `provider`. */
+  /** The agents to offer. Default: the five built-in agents on `provider`. */
   agents?: Agent[];
   /** The model provider for the default agents. Default: the one `config` selects. */
   provider?: ModelProvider;
@@ -42,7 +42,9 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? { level: config.logLevel } });
 
   const store = options.store ?? new InMemoryConversationStore();
-  const agents = options.agents ?? [createChatbotAgent(options.provider ?? createProvider(config))];
+  const agents =
+    options.agents ??
+    createAgents(options.provider ?? createProvider(config), { docsDir: config.docsDir });
   // The run manager emits through Socket.IO, which is attached after it exists.
   const sink: { io?: ProtocolServer } = {};
   const runs = new RunManager({

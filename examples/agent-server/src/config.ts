@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** The log levels the server accepts (pino's, plus `silent`). */
@@ -22,6 +24,8 @@ export interface AppConfig {
     baseURL?: string;
     model: string;
   };
+  /** Absolute path of the markdown folder `search_documents` indexes. */
+  docsDir: string;
   /** Pause between the demo model's chunks, in ms. */
   demoTokenDelayMs: number;
   /** Shortest time between two coalesced `text-delta` events of one run, in ms. */
@@ -29,6 +33,9 @@ export interface AppConfig {
   logLevel: LogLevel;
   production: boolean;
 }
+
+/** The repository's `docs/` folder (from `src/` or `dist/` of this package). */
+export const DEFAULT_DOCS_DIR = fileURLToPath(new URL('../../../docs', import.meta.url));
 
 /** The configuration used when no variable is set. */
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -119,6 +126,17 @@ const environmentSchema = z.object({
         });
     }),
   OPENAI_MODEL: z.string().optional(),
+  DOCS_DIR: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      if (value.includes('\0') || value.length > 4096)
+        context.addIssue({
+          code: 'custom',
+          message: `DOCS_DIR=${JSON.stringify(value)}: expected a folder path`,
+        });
+    }),
   DEMO_TOKEN_DELAY_MS: integer('DEMO_TOKEN_DELAY_MS', 0, 10_000, 25),
   RUN_FLUSH_INTERVAL_MS: integer('RUN_FLUSH_INTERVAL_MS', 0, 1000, 16),
   LOG_LEVEL: z
@@ -200,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     corsOrigins,
     provider: openaiConfigured ? 'openai' : 'demo',
     openai,
+    docsDir: values.DOCS_DIR !== undefined ? path.resolve(values.DOCS_DIR) : DEFAULT_DOCS_DIR,
     demoTokenDelayMs: values.DEMO_TOKEN_DELAY_MS,
     runFlushIntervalMs: values.RUN_FLUSH_INTERVAL_MS,
     logLevel: values.LOG_LEVEL,

@@ -1,5 +1,12 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CORS_ORIGINS, isOriginAllowed, loadConfig } from '../src/config.js';
+import {
+  ConfigError,
+  DEFAULT_CORS_ORIGINS,
+  DEFAULT_DOCS_DIR,
+  isOriginAllowed,
+  loadConfig,
+} from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -20,12 +27,21 @@ describe('loadConfig', () => {
       corsOrigins: DEFAULT_CORS_ORIGINS,
       provider: 'demo',
       openai: { model: 'gpt-4o-mini' },
+      docsDir: DEFAULT_DOCS_DIR,
       demoTokenDelayMs: 25,
       runFlushIntervalMs: 16,
       logLevel: 'info',
       production: false,
     });
     expect(DEFAULT_CORS_ORIGINS).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
+    // The repository's docs/ folder, wherever the package is.
+    expect(DEFAULT_DOCS_DIR).toBe(path.resolve(import.meta.dirname, '../../../docs'));
+  });
+
+  it('reads DOCS_DIR as a path resolved against the working directory', () => {
+    expect(loadConfig({ DOCS_DIR: 'some/notes' }).docsDir).toBe(path.resolve('some/notes'));
+    expect(loadConfig({ DOCS_DIR: '/srv/docs' }).docsDir).toBe('/srv/docs');
+    expect(() => loadConfig({ DOCS_DIR: 'a\0b' })).toThrow(/DOCS_DIR=/);
   });
 
   it('reads every variable', () => {

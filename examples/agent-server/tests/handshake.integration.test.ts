@@ -106,9 +106,10 @@ describe('GET /health', () => {
     expect(response.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
     const body = response.json();
     expect(body.status).toBe('ok');
-    expect(body.agents).toEqual([
+    expect(body.agents).toHaveLength(5);
+    expect(body.agents[0]).toEqual(
       expect.objectContaining({ id: 'chatbot', provider: 'demo', demo: true }),
-    ]);
+    );
     expect(typeof body.uptime).toBe('number');
     expect(body.uptime).toBeGreaterThanOrEqual(0);
     const foreign = await server.app.inject({

@@ -47,14 +47,16 @@ describe('the OpenAI provider (real ChatOpenAI against a local SSE server)', () 
     const tokens = ['Hello', ' from', ' an', ' OpenAI', '-compatible', ' server', '.'];
     const { log, conversationId, socket } = await setUp({}, { tokens, delayMs: 15 });
     const agents = await socket.emitWithAck('agents:list', {});
-    expect(agents.ok && agents.data.agents).toEqual([
+    expect(agents.ok && agents.data.agents[0]).toEqual(
       expect.objectContaining({
         id: 'chatbot',
         provider: 'openai',
         model: 'gpt-test',
         demo: false,
+        tools: ['calculator', 'current_datetime'],
+        health: { status: 'ready' },
       }),
-    ]);
+    );
 
     const sent = await socket.emitWithAck('messages:send', {
       conversationId,

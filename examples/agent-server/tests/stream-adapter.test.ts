@@ -8,16 +8,20 @@ import {
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it } from 'vitest';
 import { createChatbotGraph } from '../src/agents/chatbot.js';
-import { adaptMessageStream, textOfContent } from '../src/runs/stream-adapter.js';
+import {
+  adaptMessageStream,
+  textOfContent,
+  type UnnumberedRunEvent,
+} from '../src/runs/stream-adapter.js';
 
 async function* items(messages: BaseMessage[]) {
   for (const message of messages)
     yield [message, { langgraph_node: 'model' }] as [BaseMessage, Record<string, unknown>];
 }
 
-async function collect(stream: AsyncIterable<{ text: string }>): Promise<string[]> {
+async function collect(stream: AsyncIterable<UnnumberedRunEvent>): Promise<string[]> {
   const out: string[] = [];
-  for await (const event of stream) out.push(event.text);
+  for await (const event of stream) if (event.type === 'text-delta') out.push(event.text);
   return out;
 }
 

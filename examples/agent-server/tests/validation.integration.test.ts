@@ -1,3 +1,4 @@
+import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
 import { MAX_MESSAGE_LENGTH, type RequestName, type Result } from 'svelte-langserve/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryConversationStore, type ConversationStore } from '../src/conversations/store.js';
@@ -140,7 +141,9 @@ describe('malformed requests', () => {
       expect(joined.ok && joined.data.messages).toEqual([]);
       // The server still answers.
       const agents = await socket.emitWithAck('agents:list', {});
-      expect(agents.ok && agents.data.agents.map((agent) => agent.id)).toEqual(['chatbot']);
+      expect(agents.ok && agents.data.agents.map((agent) => agent.id)).toEqual(
+        AGENT_DEFINITIONS.map((agent) => agent.id),
+      );
     });
   }
 

@@ -1,12 +1,33 @@
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import {
   BaseChatModel,
   type BaseChatModelCallOptions,
   type BaseChatModelParams,
+  type BindToolsInput,
 } from '@langchain/core/language_models/chat_models';
-import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import {
+  AIMessageChunk,
+  ToolMessage,
+  type AIMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
-import { composeDemoAnswer, tokenize } from './demo-answers.js';
+import type { Runnable } from '@langchain/core/runnables';
+import { composeDemoAnswer, hashText, tokenize } from './demo-answers.js';
+import { composeToolAnswer, pickDemoToolCall, splitIntoPieces } from './demo-tools.js';
+
+/** Call options of {@link DemoChatModel}: the tools bound with `bindTools`. */
+export interface DemoChatModelCallOptions extends BaseChatModelCallOptions {
+  tools?: BindToolsInput[];
+}
+
+function toolNameOf(input: BindToolsInput): string | undefined {
+  const value = input as { name?: unknown; function?: { name?: unknown } };
+  if (typeof value.name === 'string') return value.name;
+  if (typeof value.function?.name === 'string') return value.function.name;
+  return undefined;
+}
 
 /** Options for {@link DemoChatModel}. */
 export interface DemoChatModelFields extends BaseChatModelParams {
@@ -54,7 +75,7 @@ function textOf(message: BaseMessage | undefined): string {
  * answer, chosen by a hash of the last user message, one word-ish chunk at a time. It needs no
  * key and no network, and stops as soon as its call's abort signal fires.
  */
-export class DemoChatModel extends BaseChatModel<BaseChatModelCallOptions> {
+export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
   readonly tokenDelayMs: number;
 
   static lc_name(): string {
@@ -71,6 +92,14 @@ export class DemoChatModel extends BaseChatModel<BaseChatModelCallOptions> {
     return 'demo';
   }
 
+  /** Binds tools: the demo model calls them when a user message triggers one (see demo-tools). */
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<DemoChatModelCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, DemoChatModelCallOptions> {
+    return this.withConfig({ tools, ...kwargs });
+  }
+
   /** The answer this model gives to `messages` (what a full stream concatenates to). */
   answerFor(messages: BaseMessage[]): string {
     const lastUser = [...messages].reverse().find((message) => message.getType() === 'human');
@@ -83,7 +112,65 @@ export class DemoChatModel extends BaseChatModel<BaseChatModelCallOptions> {
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
     const signal = options.signal;
-    for (const token of tokenize(this.answerFor(messages))) {
+    const last = messages[messages.length - 1];
+    if (last && ToolMessage.isInstance(last)) {
+      const name = last.name ?? this.#toolNameFor(messages, last.tool_call_id) ?? 'tool';
+      const content = textOf(last).replace(/\s*Please fix your mistakes\.?\s*$/, '');
+      yield* this.#streamText(
+        composeToolAnswer(name, content.replace(/^Error:\s*/, ''), last.status === 'error'),
+        options,
+        runManager,
+      );
+      return;
+    }
+    const tools = new Set(
+      (options.tools ?? []).map(toolNameOf).filter((name): name is string => !!name),
+    );
+    const call = last && last.getType() === 'human' ? pickDemoToolCall(textOf(last), tools) : null;
+    if (call) {
+      const id = `call_demo_${hashText(`${messages.length}:${textOf(last)}`).toString(16)}`;
+      const pieces = splitIntoPieces(JSON.stringify(call.args), 3);
+      for (const [index, piece] of ['', ...pieces].entries()) {
+        await sleep(this.tokenDelayMs, signal);
+        signal?.throwIfAborted();
+        const chunk = new ChatGenerationChunk({
+          text: '',
+          message: new AIMessageChunk({
+            content: '',
+            tool_call_chunks: [
+              index === 0
+                ? { type: 'tool_call_chunk', id, name: call.name, args: piece, index: 0 }
+                : { type: 'tool_call_chunk', args: piece, index: 0 },
+            ],
+            response_metadata: { model_provider: 'demo', model_name: 'demo' },
+          }),
+        });
+        yield chunk;
+        await runManager?.handleLLMNewToken('', undefined, undefined, undefined, undefined, {
+          chunk,
+        });
+      }
+      return;
+    }
+    yield* this.#streamText(this.answerFor(messages), options, runManager);
+  }
+
+  #toolNameFor(messages: BaseMessage[], toolCallId: string): string | undefined {
+    for (const message of messages) {
+      const calls = (message as AIMessage).tool_calls;
+      const call = calls?.find((candidate) => candidate.id === toolCallId);
+      if (call) return call.name;
+    }
+    return undefined;
+  }
+
+  async *#streamText(
+    text: string,
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const signal = options.signal;
+    for (const token of tokenize(text)) {
       await sleep(this.tokenDelayMs, signal);
       // An abort that fired while the chunk was being consumed also stops the stream here.
       signal?.throwIfAborted();
@@ -106,10 +193,11 @@ export class DemoChatModel extends BaseChatModel<BaseChatModelCallOptions> {
     options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): Promise<ChatResult> {
-    let text = '';
+    let whole: ChatGenerationChunk | undefined;
     for await (const chunk of this._streamResponseChunks(messages, options, runManager)) {
-      text += chunk.text;
+      whole = whole ? whole.concat(chunk) : chunk;
     }
-    return { generations: [{ text, message: new AIMessage(text) }] };
+    const message = whole?.message ?? new AIMessageChunk('');
+    return { generations: [{ text: whole?.text ?? '', message }] };
   }
 }

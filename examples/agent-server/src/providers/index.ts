@@ -11,6 +11,8 @@ export interface ModelProvider {
   model: string;
   demo: boolean;
   chatModel: BaseChatModel;
+  /** Set when the provider lacks settings: its agents report `health: unconfigured`. */
+  unconfiguredReason?: string;
 }
 
 /** The metadata an assistant message written with `provider` carries. */

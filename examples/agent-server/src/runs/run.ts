@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type {
   Message,
+  MessagePart,
   MessageStatus,
   RunEvent,
   RunInfo,
@@ -11,7 +12,8 @@ import type { Agent } from '../agents/agent.js';
 import { toLangChainHistory } from '../agents/history.js';
 import type { ConversationStore, MessagePatch } from '../conversations/store.js';
 import { userSafeRunError } from './errors.js';
-import { adaptMessageStream } from './stream-adapter.js';
+import { RUN_STREAM_MODES } from '../agents/agent.js';
+import { adaptMessageStream, type UnnumberedRunEvent } from './stream-adapter.js';
 
 /** Where a run sends its events (the conversation's room). */
 export type RunEventSink = (event: RunEvent) => void;
@@ -71,6 +73,8 @@ export class Run {
   #error: string | undefined;
   /** Text emitted so far (equals the stored message's text). */
   #text = '';
+  /** Parts emitted so far, text and tool calls in order (equal to the stored message's). */
+  #parts: MessagePart[] = [];
   /** Text received from the model but not emitted yet. */
   #buffer = '';
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -118,7 +122,7 @@ export class Run {
   /** The parts, status and error the run's assistant message has right now. */
   messageSnapshot(): Pick<Message, 'parts' | 'status'> & { error?: string } {
     const snapshot: Pick<Message, 'parts' | 'status'> & { error?: string } = {
-      parts: [{ type: 'text', text: this.#text }],
+      parts: this.#status === 'running' ? this.#partsSnapshot() : this.#endParts(this.#status),
       status: this.messageStatus,
     };
     if (this.#error !== undefined) snapshot.error = this.#error;
@@ -233,10 +237,14 @@ export class Run {
         this.#options.triggerMessageId,
       );
       signal.throwIfAborted();
-      const stream = await agent.graph.stream({ messages }, { streamMode: 'messages', signal });
+      const stream = await agent.graph.stream(
+        { messages },
+        { streamMode: RUN_STREAM_MODES, signal },
+      );
       for await (const event of adaptMessageStream(stream)) {
         if (this.#phase !== 'running') break;
-        this.#pushText(event.text);
+        if (event.type === 'text-delta') this.#pushText(event.text);
+        else this.#pushToolEvent(event);
       }
       this.finish(signal.aborted ? 'cancelled' : 'completed');
     } catch (error) {
@@ -280,6 +288,10 @@ export class Run {
     const text = this.#buffer;
     this.#buffer = '';
     this.#text += text;
+    const last = this.#parts[this.#parts.length - 1];
+    if (last?.type === 'text')
+      this.#parts[this.#parts.length - 1] = { ...last, text: last.text + text };
+    else this.#parts.push({ type: 'text', text });
     this.#lastDeltaAt = performance.now();
     this.#emit({
       type: 'text-delta',
@@ -288,7 +300,54 @@ export class Run {
       seq: this.#seq + 1,
       text,
     });
-    this.#persist({ parts: [{ type: 'text', text: this.#text }] });
+    this.#persist({ parts: this.#partsSnapshot() });
+  }
+
+  /** Applies a tool event to the parts and emits it, after any pending text (keeps order). */
+  #pushToolEvent(event: Exclude<UnnumberedRunEvent, { type: 'text-delta' }>): void {
+    if (this.#phase !== 'running') return;
+    this.#flush();
+    const index = this.#parts.findIndex(
+      (part) => part.type === 'tool-call' && part.toolCallId === event.toolCallId,
+    );
+    const current = index === -1 ? undefined : this.#parts[index];
+    const call = current?.type === 'tool-call' ? current : undefined;
+    if (event.type === 'tool-call-start') {
+      if (call) return;
+      this.#parts.push({
+        type: 'tool-call',
+        toolCallId: event.toolCallId,
+        name: event.name,
+        argsText: '',
+        state: 'streaming',
+      });
+    } else {
+      if (!call) return;
+      let next: MessagePart;
+      if (event.type === 'tool-call-delta')
+        next = { ...call, argsText: call.argsText + event.argsText };
+      else if (event.type === 'tool-call-running')
+        next = { ...call, argsText: event.argsText, state: 'running' };
+      else {
+        next = { ...call, state: event.error !== undefined ? 'failed' : 'completed' };
+        if (event.result !== undefined) next.result = event.result;
+        if (event.error !== undefined) next.error = event.error;
+      }
+      this.#parts[index] = next;
+    }
+    this.#emit({
+      ...event,
+      runId: this.id,
+      conversationId: this.conversationId,
+      seq: this.#seq + 1,
+    } as RunEvent);
+    this.#persist({ parts: this.#partsSnapshot() });
+  }
+
+  /** The parts as stored: a copy; an empty answer is one empty text part. */
+  #partsSnapshot(): MessagePart[] {
+    if (this.#parts.length === 0) return [{ type: 'text', text: '' }];
+    return this.#parts.map((part) => ({ ...part }));
   }
 
   #emit(event: RunEvent): void {
@@ -311,10 +370,19 @@ export class Run {
     return this.#persistChain;
   }
 
+  /** The final parts: a tool call the run did not finish ends as failed (as clients show it). */
+  #endParts(status: RunTerminalStatus): MessagePart[] {
+    return this.#partsSnapshot().map((part) =>
+      part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
+        ? { ...part, state: 'failed', error: `The run ended (${status}) first.` }
+        : part,
+    );
+  }
+
   #persistEnd(error: string | undefined): void {
     const status = this.#status as RunTerminalStatus;
     const patch: MessagePatch = {
-      parts: [{ type: 'text', text: this.#text }],
+      parts: this.#endParts(status),
       status: messageStatusOf[status],
     };
     if (error !== undefined) patch.error = error;

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { MessagePart, RunEvent, ToolCallPart } from 'svelte-langserve/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
+import {
+  connectClient,
+  createConversation,
+  EventLog,
+  startServer,
+  type ClientSocket,
+  type TestServer,
+} from './support/harness.js';
+
+const FIXTURE_DOCS = path.join(import.meta.dirname, 'fixtures/docs');
+
+let server: TestServer | undefined;
+const sockets: ClientSocket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await server?.close();
+  server = undefined;
+});
+
+async function setUp() {
+  server = await startServer({ config: { demoTokenDelayMs: 1, docsDir: FIXTURE_DOCS } });
+  const socket = await connectClient(server.url);
+  sockets.push(socket);
+  const log = new EventLog(socket);
+  const conversationId = await createConversation(socket);
+  return { socket, log, conversationId };
+}
+
+/** Sends `text` to `agentId`, waits for the run to end; returns its events and stored message. */
+async function ask(agentId: string, text: string) {
+  const { socket, log, conversationId } = await setUp();
+  const sent = await socket.emitWithAck('messages:send', {
+    conversationId,
+    clientMessageId: randomUUID(),
+    text,
+    agentIds: [agentId],
+  });
+  if (!sent.ok) throw new Error(sent.error.message);
+  const run = sent.data.runs[0];
+  if (!run) throw new Error('no run');
+  await log.ended(run.id);
+  const events = log.forRun(run.id).map(({ receivedAt: _receivedAt, ...event }) => event);
+  const joined = await socket.emitWithAck('conversations:join', { conversationId });
+  if (!joined.ok) throw new Error(joined.error.message);
+  const stored = joined.data.messages.find((message) => message.id === run.messageId);
+  return { events, stored };
+}
+
+/** The event types with consecutive repeats collapsed, e.g. start, tool-call-delta, ... */
+function shape(events: RunEvent[]): string[] {
+  return events
+    .map((event) => event.type)
+    .filter((type, index, all) => index === 0 || all[index - 1] !== type);
+}
+
+/** Rebuilds the parts from the events (what a client does). */
+function partsFrom(events: RunEvent[]): MessagePart[] {
+  const parts: MessagePart[] = [];
+  const call = (id: string) =>
+    parts.find((part): part is ToolCallPart => part.type === 'tool-call' && part.toolCallId === id);
+  for (const event of events) {
+    if (event.type === 'text-delta') {
+      const last = parts[parts.length - 1];
+      if (last?.type === 'text') last.text += event.text;
+      else parts.push({ type: 'text', text: event.text });
+    } else if (event.type === 'tool-call-start')
+      parts.push({
+        type: 'tool-call',
+        toolCallId: event.toolCallId,
+        name: event.name,
+        argsText: '',
+        state: 'streaming',
+      });
+    else if (event.type === 'tool-call-delta') call(event.toolCallId)!.argsText += event.argsText;
+    else if (event.type === 'tool-call-running')
+      Object.assign(call(event.toolCallId)!, { argsText: event.argsText, state: 'running' });
+    else if (event.type === 'tool-result') {
+      const part = call(event.toolCallId)!;
+      part.state = event.error !== undefined ? 'failed' : 'completed';
+      if (event.result !== undefined) part.result = event.result;
+      if (event.error !== undefined) part.error = event.error;
+    }
+  }
+  return parts;
+}
+
+const TOOL_LOOP = [
+  'start',
+  'tool-call-start',
+  'tool-call-delta',
+  'tool-call-running',
+  'tool-result',
+  'text-delta',
+  'end',
+];
+
+describe('the tool loop through real agent graphs (demo model, real tools, real sockets)', () => {
+  it('chatbot → calculator: streamed args, running, result, then an answer using it', async () => {
+    const { events, stored } = await ask('chatbot', 'What is 12 * (3 + 4)?');
+    expect(shape(events)).toEqual(TOOL_LOOP);
+    expect(events.filter((event) => event.type === 'tool-call-delta').length).toBeGreaterThan(1);
+    const parts = partsFrom(events);
+    expect(parts[0]).toMatchObject({
+      type: 'tool-call',
+      name: 'calculator',
+      state: 'completed',
+      argsText: JSON.stringify({ expression: '12 * (3 + 4)' }),
+      result: JSON.stringify({ expression: '12 * (3 + 4)', result: '84' }),
+    });
+    expect(parts[1]).toMatchObject({ type: 'text' });
+    expect((parts[1] as { text: string }).text).toContain('12 * (3 + 4) = 84');
+    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'completed' });
+    expect(stored).toMatchObject({ status: 'complete', parts });
+  });
+
+  it('data-analyst → statistics', async () => {
+    const { events, stored } = await ask(
+      'data-analyst',
+      'What is the mean of 2, 4, 4, 4, 5, 5, 7, 9?',
+    );
+    expect(shape(events)).toEqual(TOOL_LOOP);
+    const parts = partsFrom(events);
+    expect(parts[0]).toMatchObject({ name: 'statistics', state: 'completed' });
+    expect(JSON.parse((parts[0] as ToolCallPart).result ?? '')).toMatchObject({
+      mean: 5,
+      median: 4.5,
+      standardDeviation: 2,
+    });
+    expect((parts[1] as { text: string }).text).toContain('| mean | 5 |');
+    expect(stored).toMatchObject({ status: 'complete', parts });
+  });
+
+  it('chatbot → current_datetime in a time zone', async () => {
+    const { events, stored } = await ask('chatbot', 'What time is it in Europe/Paris?');
+    expect(shape(events)).toEqual(TOOL_LOOP);
+    const parts = partsFrom(events);
+    expect(parts[0]).toMatchObject({
+      name: 'current_datetime',
+      state: 'completed',
+      argsText: '{"timeZone":"Europe/Paris"}',
+    });
+    const result = JSON.parse((parts[0] as ToolCallPart).result ?? '');
+    expect(result.timeZone).toBe('Europe/Paris');
+    expect(Math.abs(Date.parse(result.iso) - Date.now())).toBeLessThan(10_000);
+    expect((parts[1] as { text: string }).text).toContain('in Europe/Paris');
+    expect(stored).toMatchObject({ status: 'complete', parts });
+  });
+
+  it('research-assistant → search_documents over the configured folder', async () => {
+    const { events, stored } = await ask('research-assistant', 'Search for coalesces deltas');
+    expect(shape(events)).toEqual(TOOL_LOOP);
+    const parts = partsFrom(events);
+    expect(parts[0]).toMatchObject({ name: 'search_documents', state: 'completed' });
+    const result = JSON.parse((parts[0] as ToolCallPart).result ?? '');
+    expect(result.hits[0]).toMatchObject({ file: 'streaming.md', title: 'Streaming answers' });
+    expect((parts[1] as { text: string }).text).toContain('`streaming.md`');
+    expect(stored).toMatchObject({ status: 'complete', parts });
+  });
+
+  it('a failing tool ends as a failed tool part while the run completes', async () => {
+    for (const [agentId, text, error] of [
+      ['chatbot', 'What is 1/0?', /finite/],
+      ['chatbot', 'What time is it in Mars/Olympus_Mons?', /Unknown time zone/],
+    ] as const) {
+      const { events, stored } = await ask(agentId, text);
+      expect(shape(events)).toEqual(TOOL_LOOP);
+      const result = events.find((event) => event.type === 'tool-result');
+      expect(result).toMatchObject({ error: expect.stringMatching(error) });
+      expect(result).not.toHaveProperty('result');
+      const parts = partsFrom(events);
+      expect(parts[0]).toMatchObject({ state: 'failed', error: expect.stringMatching(error) });
+      expect((parts[1] as { text: string }).text).toContain('could not answer');
+      expect(events.at(-1)).toMatchObject({ type: 'end', status: 'completed' });
+      expect(stored).toMatchObject({ status: 'complete', parts });
+      await server?.close();
+      server = undefined;
+    }
+  });
+
+  it('answers a plain greeting with text only (no tool call)', async () => {
+    const { events } = await ask('chatbot', 'Hello! What can you do?');
+    expect(shape(events)).toEqual(['start', 'text-delta', 'end']);
+  });
+});
+
+describe('agents:list', () => {
+  it('returns the five agents with their tools and health', async () => {
+    const { socket } = await setUp();
+    const listed = await socket.emitWithAck('agents:list', {});
+    if (!listed.ok) throw new Error(listed.error.message);
+    expect(
+      listed.data.agents.map(({ id, tools, health, provider, demo }) => ({
+        id,
+        tools,
+        health,
+        provider,
+        demo,
+      })),
+    ).toEqual(
+      [
+        ['chatbot', ['calculator', 'current_datetime']],
+        ['code-assistant', []],
+        ['data-analyst', ['statistics', 'calculator']],
+        ['creative-writer', []],
+        ['research-assistant', ['search_documents', 'current_datetime']],
+      ].map(([id, tools]) => ({
+        id,
+        tools,
+        health: { status: 'ready' },
+        provider: 'demo',
+        demo: true,
+      })),
+    );
+    expect(AGENT_DEFINITIONS).toHaveLength(5);
+    for (const agent of listed.data.agents) {
+      expect(agent.name.length).toBeGreaterThan(0);
+      expect(agent.description.length).toBeGreaterThan(0);
+    }
+  });
+});
