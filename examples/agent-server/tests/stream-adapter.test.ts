@@ -86,3 +86,96 @@ describe('adaptMessageStream', () => {
     expect(texts.join('')).toBe('Streaming through **LangGraph**.');
   });
 });
+
+describe('adaptMessageStream: tool calls', () => {
+  async function events(items: unknown[]): Promise<UnnumberedRunEvent[]> {
+    async function* source() {
+      for (const item of items) yield item as never;
+    }
+    const out: UnnumberedRunEvent[] = [];
+    for await (const event of adaptMessageStream(source())) out.push(event);
+    return out;
+  }
+
+  it('maps chunks, the complete message (updates) and the tool message, in order', async () => {
+    const meta = { langgraph_node: 'model' };
+    const complete = new AIMessage({
+      content: 'Let me compute.',
+      id: 'm1',
+      tool_calls: [{ id: 'c1', name: 'calculator', args: { expression: '1+1' } }],
+    });
+    const out = await events([
+      ['messages', [new AIMessageChunk({ content: 'Let me compute.', id: 'm1' }), meta]],
+      [
+        'messages',
+        [
+          new AIMessageChunk({
+            content: '',
+            id: 'm1',
+            tool_call_chunks: [
+              { type: 'tool_call_chunk', id: 'c1', name: 'calculator', args: '{"expr', index: 0 },
+            ],
+          }),
+          meta,
+        ],
+      ],
+      [
+        'messages',
+        [
+          new AIMessageChunk({
+            content: '',
+            id: 'm1',
+            tool_call_chunks: [{ type: 'tool_call_chunk', args: 'ession":"1+1"}', index: 0 }],
+          }),
+          meta,
+        ],
+      ],
+      ['updates', { model: { messages: [complete] } }],
+      ['messages', [new ToolMessage({ content: '2', tool_call_id: 'c1', name: 'calculator' }), {}]],
+      ['updates', { tools: { messages: [] } }],
+    ]);
+    expect(out).toEqual([
+      { type: 'text-delta', text: 'Let me compute.' },
+      { type: 'tool-call-start', toolCallId: 'c1', name: 'calculator' },
+      { type: 'tool-call-delta', toolCallId: 'c1', argsText: '{"expr' },
+      { type: 'tool-call-delta', toolCallId: 'c1', argsText: 'ession":"1+1"}' },
+      { type: 'tool-call-running', toolCallId: 'c1', argsText: '{"expression":"1+1"}' },
+      { type: 'tool-result', toolCallId: 'c1', result: '2' },
+    ]);
+  });
+
+  it('handles a non-streamed tool call and a failed tool message', async () => {
+    const out = await events([
+      [
+        'updates',
+        {
+          model: {
+            messages: [
+              new AIMessage({
+                content: '',
+                id: 'm2',
+                tool_calls: [{ id: 'c2', name: 'current_datetime', args: { timeZone: 'X/Y' } }],
+              }),
+            ],
+          },
+        },
+      ],
+      [
+        'messages',
+        [
+          new ToolMessage({
+            content: 'Error: Unknown time zone "X/Y".\n Please fix your mistakes.',
+            tool_call_id: 'c2',
+            status: 'error',
+          }),
+          {},
+        ],
+      ],
+    ]);
+    expect(out).toEqual([
+      { type: 'tool-call-start', toolCallId: 'c2', name: 'current_datetime' },
+      { type: 'tool-call-running', toolCallId: 'c2', argsText: '{"timeZone":"X/Y"}' },
+      { type: 'tool-result', toolCallId: 'c2', error: 'Unknown time zone "X/Y".' },
+    ]);
+  });
+});

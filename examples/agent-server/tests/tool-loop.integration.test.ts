@@ -224,3 +224,35 @@ describe('agents:list', () => {
     }
   });
 });
+
+describe('joining mid-run', () => {
+  it('returns tool-call parts equal to what the events built up to the reported seq', async () => {
+    server = await startServer({ config: { demoTokenDelayMs: 20, docsDir: FIXTURE_DOCS } });
+    const socket = await connectClient(server.url);
+    sockets.push(socket);
+    const log = new EventLog(socket);
+    const conversationId = await createConversation(socket);
+    const sent = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: randomUUID(),
+      text: 'What is 6 * 7?',
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const run = sent.data.runs[0]!;
+    const snapshots: string[] = [];
+    for (const stage of ['tool-call-delta', 'tool-result', 'text-delta'] as const) {
+      await log.until(() => log.forRun(run.id).some((event) => event.type === stage));
+      const joined = await socket.emitWithAck('conversations:join', { conversationId });
+      if (!joined.ok) throw new Error(joined.error.message);
+      const info = joined.data.runs.find((candidate) => candidate.id === run.id);
+      const message = joined.data.messages.find((candidate) => candidate.id === run.messageId);
+      if (!info) break; // the run ended meanwhile
+      const upTo = log.forRun(run.id).filter((event) => event.seq <= info.seq);
+      expect(upTo.at(-1)?.seq).toBe(info.seq);
+      expect(message?.parts).toEqual(partsFrom(upTo));
+      snapshots.push(stage);
+    }
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    await log.ended(run.id);
+  });
+});
