@@ -9,7 +9,7 @@ import type {
 import type { Agent } from '../agents/agent.js';
 import type { RunManager } from '../runs/run-manager.js';
 import type { Run } from '../runs/run.js';
-import type { ConversationStore, RunRecord } from './store.js';
+import { runInfoFromRecord, type ConversationStore, type RunRecord } from './store.js';
 
 /** An expected failure of a request; the socket layer answers it as a typed error. */
 export class ServiceError extends Error {
@@ -162,16 +162,7 @@ export class ConversationService {
   }
 
   #runInfo(record: RunRecord): RunInfo {
-    const run = this.#runs.get(record.id);
-    if (run) return run.info();
-    return {
-      id: record.id,
-      conversationId: record.conversationId,
-      messageId: record.messageId,
-      agentId: record.agentId,
-      status: record.status,
-      seq: -1,
-    };
+    return this.#runs.get(record.id)?.info() ?? runInfoFromRecord(record);
   }
 
   async #requireConversation(id: string): Promise<Conversation> {

@@ -1,6 +1,7 @@
 import type {
   Conversation,
   Message,
+  RunInfo,
   RunTerminalStatus,
   RunStatus,
 } from 'svelte-langserve/protocol';
@@ -139,4 +140,19 @@ export class InMemoryConversationStore implements ConversationStore {
       .filter((run) => run.triggerMessageId === triggerMessageId)
       .map(copy);
   }
+}
+
+/**
+ * A stored run as the protocol reports it when its events are no longer in memory: `seq` is
+ * -1, meaning "unknown".
+ */
+export function runInfoFromRecord(record: RunRecord): RunInfo {
+  return {
+    id: record.id,
+    conversationId: record.conversationId,
+    messageId: record.messageId,
+    agentId: record.agentId,
+    status: record.status,
+    seq: -1,
+  };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Message, RunEvent, RunInfo } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
-import type { ConversationStore } from '../conversations/store.js';
+import { runInfoFromRecord, type ConversationStore } from '../conversations/store.js';
 import { Run } from './run.js';
 
 /** Options for {@link RunManager}. */
@@ -119,18 +119,8 @@ export class RunManager {
     }
     const record = await this.#options.store.getRun(runId);
     if (!record) return { outcome: 'not_found' };
-    return {
-      outcome: 'ended',
-      run: {
-        id: record.id,
-        conversationId: record.conversationId,
-        messageId: record.messageId,
-        agentId: record.agentId,
-        status: record.status,
-        // Not in memory any more: its events are gone; -1 means "unknown" here.
-        seq: -1,
-      },
-    };
+    // Not in memory any more: its events are gone.
+    return { outcome: 'ended', run: runInfoFromRecord(record) };
   }
 
   /** Stops accepting runs, ends every live run as `interrupted`, and waits until they are stored. */
