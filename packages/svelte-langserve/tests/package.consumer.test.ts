@@ -133,5 +133,13 @@ describe('the packed library in a fresh SvelteKit app', () => {
     expect(html).toContain('Consumer chat');
     expect(html).toContain('data-theme="dark"');
     expect(html).toContain('protocol 1, 0 messages');
+    // Tailwind saw the components' classes, and theme.css gave flowbite's palette a default.
+    const assets = join(app, 'build/client/_app/immutable/assets');
+    const css = readdirSync(assets)
+      .filter((name) => name.endsWith('.css'))
+      .map((name) => readFileSync(join(assets, name), 'utf8'))
+      .join('\n');
+    expect(css).toMatch(/--color-primary-700:\s*var\(--color-blue-700\)/);
+    expect(css).toContain('.bg-primary-700');
   }, 180_000);
 });
