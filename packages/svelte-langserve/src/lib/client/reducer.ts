@@ -204,15 +204,14 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
           return next;
         }),
       );
-    case 'end': {
-      if (!run) return state;
-      const messages = state.messages.map((message) => {
-        if (message.id !== run.messageId) return message;
-        const ended: ChatMessage = {
-          ...message,
-          status: terminalToMessage[event.status],
+    case 'end':
+      return updateRunMessage(
+        state,
+        event,
+        run,
+        (parts) =>
           // A tool call the run did not finish must not spin forever.
-          parts: message.parts.map((part) =>
+          parts.map((part) =>
             part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
               ? {
                   ...part,
@@ -221,40 +220,43 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
                 }
               : part,
           ),
-        };
-        if (event.error !== undefined) ended.error = event.error;
-        if (event.metadata) ended.metadata = { ...message.metadata, ...event.metadata };
-        return ended;
-      });
-      return finish({
-        ...state,
-        messages,
-        runs: {
-          ...state.runs,
-          [event.runId]: { ...run, status: event.status, nextSeq: run.nextSeq + 1 },
+        (message) => {
+          message.status = terminalToMessage[event.status];
+          if (event.error !== undefined) message.error = event.error;
+          if (event.metadata) message.metadata = { ...message.metadata, ...event.metadata };
         },
-      });
-    }
+        event.status,
+      );
   }
 }
 
-/** Applies `edit` to a copy of the parts of the message `run` writes, and advances the run. */
+/**
+ * Applies `edit` to a copy of the parts of the message `run` writes (and `finishMessage` to the
+ * copied message, for the end event), then advances the run, setting `status` when given.
+ */
 function updateRunMessage(
   state: ChatState,
   event: RunEvent,
   run: RunProgress | undefined,
   edit: (parts: MessagePart[]) => MessagePart[] | void,
+  finishMessage?: (message: ChatMessage) => void,
+  status?: RunStatus,
 ): ChatState {
   if (!run) return state;
   const messages = state.messages.map((message) => {
     if (message.id !== run.messageId) return message;
     const parts = message.parts.slice();
-    return { ...message, parts: edit(parts) ?? parts };
+    const next: ChatMessage = { ...message, parts: edit(parts) ?? parts };
+    finishMessage?.(next);
+    return next;
   });
   return finish({
     ...state,
     messages,
-    runs: { ...state.runs, [event.runId]: { ...run, nextSeq: run.nextSeq + 1 } },
+    runs: {
+      ...state.runs,
+      [event.runId]: { ...run, status: status ?? run.status, nextSeq: run.nextSeq + 1 },
+    },
   });
 }
 
