@@ -4,25 +4,23 @@ import type { Attachment } from 'svelte/attachments';
 const THRESHOLD = 48;
 
 /**
- * Keeps a scroll container pinned to the bottom while content grows, unless the user has
- * scrolled up to read. `track` is read so the attachment re-runs when the content changes.
+ * Keeps a scroll container pinned to the bottom while its content grows, unless the user has
+ * scrolled up to read. It runs once per element: a MutationObserver sees every change, so
+ * nothing is torn down and set up again while an answer streams.
  */
-export function stickToBottom(track: () => unknown): Attachment<HTMLElement> {
+export const stickToBottom: Attachment<HTMLElement> = (element) => {
   let pinned = true;
-  return (element) => {
-    const onScroll = () => {
-      pinned = element.scrollHeight - element.scrollTop - element.clientHeight < THRESHOLD;
-    };
-    element.addEventListener('scroll', onScroll, { passive: true });
-    const observer = new MutationObserver(() => {
-      if (pinned) element.scrollTop = element.scrollHeight;
-    });
-    observer.observe(element, { childList: true, subtree: true, characterData: true });
-    track();
-    element.scrollTop = element.scrollHeight;
-    return () => {
-      observer.disconnect();
-      element.removeEventListener('scroll', onScroll);
-    };
+  const onScroll = () => {
+    pinned = element.scrollHeight - element.scrollTop - element.clientHeight < THRESHOLD;
   };
-}
+  element.addEventListener('scroll', onScroll, { passive: true });
+  const observer = new MutationObserver(() => {
+    if (pinned) element.scrollTop = element.scrollHeight;
+  });
+  observer.observe(element, { childList: true, subtree: true, characterData: true });
+  element.scrollTop = element.scrollHeight;
+  return () => {
+    observer.disconnect();
+    element.removeEventListener('scroll', onScroll);
+  };
+};
