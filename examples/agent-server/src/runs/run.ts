@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type {
-  Message,
-  MessagePart,
-  MessageStatus,
-  RunEvent,
-  RunInfo,
-  RunStatus,
-  RunTerminalStatus,
+import {
+  applyRunEventToParts,
+  type Message,
+  type MessagePart,
+  type MessageStatus,
+  type RunEvent,
+  type RunInfo,
+  type RunStatus,
+  type RunTerminalStatus,
 } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
 import { toLangChainHistory } from '../agents/history.js';
@@ -288,18 +289,16 @@ export class Run {
     const text = this.#buffer;
     this.#buffer = '';
     this.#text += text;
-    const last = this.#parts[this.#parts.length - 1];
-    if (last?.type === 'text')
-      this.#parts[this.#parts.length - 1] = { ...last, text: last.text + text };
-    else this.#parts.push({ type: 'text', text });
     this.#lastDeltaAt = performance.now();
-    this.#emit({
+    const delta: RunEvent = {
       type: 'text-delta',
       runId: this.id,
       conversationId: this.conversationId,
       seq: this.#seq + 1,
       text,
-    });
+    };
+    this.#parts = applyRunEventToParts(this.#parts, delta);
+    this.#emit(delta);
     this.#persist({ parts: this.#partsSnapshot() });
   }
 
@@ -307,40 +306,17 @@ export class Run {
   #pushToolEvent(event: Exclude<UnnumberedRunEvent, { type: 'text-delta' }>): void {
     if (this.#phase !== 'running') return;
     this.#flush();
-    const index = this.#parts.findIndex(
-      (part) => part.type === 'tool-call' && part.toolCallId === event.toolCallId,
-    );
-    const current = index === -1 ? undefined : this.#parts[index];
-    const call = current?.type === 'tool-call' ? current : undefined;
-    if (event.type === 'tool-call-start') {
-      if (call) return;
-      this.#parts.push({
-        type: 'tool-call',
-        toolCallId: event.toolCallId,
-        name: event.name,
-        argsText: '',
-        state: 'streaming',
-      });
-    } else {
-      if (!call) return;
-      let next: MessagePart;
-      if (event.type === 'tool-call-delta')
-        next = { ...call, argsText: call.argsText + event.argsText };
-      else if (event.type === 'tool-call-running')
-        next = { ...call, argsText: event.argsText, state: 'running' };
-      else {
-        next = { ...call, state: event.error !== undefined ? 'failed' : 'completed' };
-        if (event.result !== undefined) next.result = event.result;
-        if (event.error !== undefined) next.error = event.error;
-      }
-      this.#parts[index] = next;
-    }
-    this.#emit({
+    const numbered = {
       ...event,
       runId: this.id,
       conversationId: this.conversationId,
       seq: this.#seq + 1,
-    } as RunEvent);
+    } as RunEvent;
+    const parts = applyRunEventToParts(this.#parts, numbered);
+    // A repeated start, or an event for a call that never started, changes nothing: not sent.
+    if (parts === this.#parts) return;
+    this.#parts = parts;
+    this.#emit(numbered);
     this.#persist({ parts: this.#partsSnapshot() });
   }
 
@@ -372,11 +348,13 @@ export class Run {
 
   /** The final parts: a tool call the run did not finish ends as failed (as clients show it). */
   #endParts(status: RunTerminalStatus): MessagePart[] {
-    return this.#partsSnapshot().map((part) =>
-      part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
-        ? { ...part, state: 'failed', error: `The run ended (${status}) first.` }
-        : part,
-    );
+    return applyRunEventToParts(this.#partsSnapshot(), {
+      type: 'end',
+      runId: this.id,
+      conversationId: this.conversationId,
+      seq: this.#seq + 1,
+      status,
+    });
   }
 
   #persistEnd(error: string | undefined): void {

@@ -1,13 +1,13 @@
-import type {
-  Conversation,
-  Message,
-  MessagePart,
-  MessageStatus,
-  ProtocolError,
-  RunEvent,
-  RunInfo,
-  RunStatus,
-  RunTerminalStatus,
+import {
+  applyRunEventToParts,
+  type Conversation,
+  type Message,
+  type MessageStatus,
+  type ProtocolError,
+  type RunEvent,
+  type RunInfo,
+  type RunStatus,
+  type RunTerminalStatus,
 } from '../protocol/index.js';
 
 /** How a user message's delivery stands, on this client. */
@@ -160,116 +160,40 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
         },
       });
     }
-    case 'text-delta':
-      return updateRunMessage(state, event, run, (parts) => {
-        const last = parts[parts.length - 1];
-        if (last?.type === 'text')
-          parts[parts.length - 1] = { ...last, text: last.text + event.text };
-        else parts.push({ type: 'text', text: event.text });
-      });
-    case 'tool-call-start':
-      return updateRunMessage(state, event, run, (parts) => {
-        parts.push({
-          type: 'tool-call',
-          toolCallId: event.toolCallId,
-          name: event.name,
-          argsText: '',
-          state: 'streaming',
-        });
-      });
-    case 'tool-call-delta':
-      return updateRunMessage(state, event, run, (parts) =>
-        updateToolCall(parts, event.toolCallId, (part) => ({
-          ...part,
-          argsText: part.argsText + event.argsText,
-        })),
-      );
-    case 'tool-call-running':
-      return updateRunMessage(state, event, run, (parts) =>
-        updateToolCall(parts, event.toolCallId, (part) => ({
-          ...part,
-          argsText: event.argsText,
-          state: 'running',
-        })),
-      );
-    case 'tool-result':
-      return updateRunMessage(state, event, run, (parts) =>
-        updateToolCall(parts, event.toolCallId, (part) => {
-          const next: Extract<MessagePart, { type: 'tool-call' }> = {
-            ...part,
-            state: event.error !== undefined ? 'failed' : 'completed',
-          };
-          if (event.result !== undefined) next.result = event.result;
-          if (event.error !== undefined) next.error = event.error;
-          return next;
-        }),
-      );
     case 'end':
-      return updateRunMessage(
-        state,
-        event,
-        run,
-        (parts) =>
-          // A tool call the run did not finish must not spin forever.
-          parts.map((part) =>
-            part.type === 'tool-call' && (part.state === 'streaming' || part.state === 'running')
-              ? {
-                  ...part,
-                  state: 'failed' as const,
-                  error: `The run ended (${event.status}) first.`,
-                }
-              : part,
-          ),
-        (message) => {
-          message.status = terminalToMessage[event.status];
-          if (event.error !== undefined) message.error = event.error;
-          if (event.metadata) message.metadata = { ...message.metadata, ...event.metadata };
-        },
-        event.status,
-      );
+      return updateRunMessage(state, event, run, (message) => {
+        message.status = terminalToMessage[event.status];
+        if (event.error !== undefined) message.error = event.error;
+        if (event.metadata) message.metadata = { ...message.metadata, ...event.metadata };
+      });
+    default:
+      return updateRunMessage(state, event, run);
   }
 }
 
 /**
- * Applies `edit` to a copy of the parts of the message `run` writes (and `finishMessage` to the
- * copied message, for the end event), then advances the run, setting `status` when given.
+ * Applies a run event to the parts of the message the run writes (by the protocol's shared
+ * rules), lets `finishMessage` adjust that message, and advances the run.
  */
 function updateRunMessage(
   state: ChatState,
   event: RunEvent,
   run: RunProgress | undefined,
-  edit: (parts: MessagePart[]) => MessagePart[] | void,
   finishMessage?: (message: ChatMessage) => void,
-  status?: RunStatus,
 ): ChatState {
   if (!run) return state;
   const messages = state.messages.map((message) => {
     if (message.id !== run.messageId) return message;
-    const parts = message.parts.slice();
-    const next: ChatMessage = { ...message, parts: edit(parts) ?? parts };
+    const next: ChatMessage = { ...message, parts: applyRunEventToParts(message.parts, event) };
     finishMessage?.(next);
     return next;
   });
+  const status = event.type === 'end' ? event.status : run.status;
   return finish({
     ...state,
     messages,
-    runs: {
-      ...state.runs,
-      [event.runId]: { ...run, status: status ?? run.status, nextSeq: run.nextSeq + 1 },
-    },
+    runs: { ...state.runs, [event.runId]: { ...run, status, nextSeq: run.nextSeq + 1 } },
   });
-}
-
-type ToolCall = Extract<MessagePart, { type: 'tool-call' }>;
-
-function updateToolCall(
-  parts: MessagePart[],
-  toolCallId: string,
-  update: (part: ToolCall) => ToolCall,
-): MessagePart[] {
-  return parts.map((part) =>
-    part.type === 'tool-call' && part.toolCallId === toolCallId ? update(part) : part,
-  );
 }
 
 /** The chat's pure reducer. Returns the same object when an action changes nothing. */

@@ -62,3 +62,4 @@ export {
   type ServerEventPayload,
   type ServerToClientEvents,
 } from './events.js';
+export { applyRunEventToParts, unfinishedToolCallError } from './parts.js';

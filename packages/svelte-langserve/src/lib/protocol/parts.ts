@@ -1,0 +1,89 @@
+import type { RunEvent } from './events.js';
+import type { MessagePart, RunTerminalStatus, ToolCallPart } from './model.js';
+
+/** The error a tool call gets when its run ends before the tool did. */
+export function unfinishedToolCallError(status: RunTerminalStatus): string {
+  return `The run ended (${status}) first.`;
+}
+
+/**
+ * How a run event changes the parts of the message the run writes. Pure: returns a new array
+ * (or the same one when nothing changes). Servers and clients share it, so the stored message
+ * and every client's copy are built by the same rules:
+ *
+ * - `text-delta` appends to the last text part, or starts one after a tool call;
+ * - `tool-call-start` adds a `streaming` tool call (a repeated start changes nothing);
+ * - `tool-call-delta` appends arguments; `tool-call-running` sets them whole;
+ * - `tool-result` completes the call, or fails it when `error` is set;
+ * - `end` fails every tool call still `streaming` or `running`.
+ */
+export function applyRunEventToParts(parts: MessagePart[], event: RunEvent): MessagePart[] {
+  switch (event.type) {
+    case 'start':
+      return parts;
+    case 'text-delta': {
+      const last = parts[parts.length - 1];
+      return last?.type === 'text'
+        ? [...parts.slice(0, -1), { ...last, text: last.text + event.text }]
+        : [...parts, { type: 'text', text: event.text }];
+    }
+    case 'tool-call-start':
+      if (parts.some((part) => part.type === 'tool-call' && part.toolCallId === event.toolCallId))
+        return parts;
+      return [
+        ...parts,
+        {
+          type: 'tool-call',
+          toolCallId: event.toolCallId,
+          name: event.name,
+          argsText: '',
+          state: 'streaming',
+        },
+      ];
+    case 'tool-call-delta':
+      return updateToolCall(parts, event.toolCallId, (call) => ({
+        ...call,
+        argsText: call.argsText + event.argsText,
+      }));
+    case 'tool-call-running':
+      return updateToolCall(parts, event.toolCallId, (call) => ({
+        ...call,
+        argsText: event.argsText,
+        state: 'running',
+      }));
+    case 'tool-result':
+      return updateToolCall(parts, event.toolCallId, (call) => {
+        const next: ToolCallPart = {
+          ...call,
+          state: event.error !== undefined ? 'failed' : 'completed',
+        };
+        if (event.result !== undefined) next.result = event.result;
+        if (event.error !== undefined) next.error = event.error;
+        return next;
+      });
+    case 'end':
+      if (!parts.some((part) => part.type === 'tool-call' && isUnfinished(part))) return parts;
+      return parts.map((part) =>
+        part.type === 'tool-call' && isUnfinished(part)
+          ? { ...part, state: 'failed', error: unfinishedToolCallError(event.status) }
+          : part,
+      );
+  }
+}
+
+const isUnfinished = (call: ToolCallPart) => call.state === 'streaming' || call.state === 'running';
+
+function updateToolCall(
+  parts: MessagePart[],
+  toolCallId: string,
+  update: (call: ToolCallPart) => ToolCallPart,
+): MessagePart[] {
+  const index = parts.findIndex(
+    (part) => part.type === 'tool-call' && part.toolCallId === toolCallId,
+  );
+  const call = parts[index];
+  if (call?.type !== 'tool-call') return parts;
+  const next = parts.slice();
+  next[index] = update(call);
+  return next;
+}
