@@ -8,6 +8,7 @@ import {
   type ClientSocket,
   type TestServer,
 } from './support/harness.js';
+import { InMemoryConversationStore, type RunRecord } from '../src/conversations/store.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
 let server: TestServer | undefined;
@@ -95,5 +96,40 @@ describe('messages:send idempotency', () => {
     if (!first.ok || !second.ok) throw new Error('send failed');
     expect(second.data.message.id).not.toBe(first.data.message.id);
     expect(second.data.message.conversationId).toBe(b);
+  });
+});
+
+describe('messages:send that fails part-way', () => {
+  it('ends the runs it had prepared, so none is left "running" forever', async () => {
+    class FailingSecondRun extends InMemoryConversationStore {
+      runsCreated = 0;
+      override async createRun(run: RunRecord): Promise<RunRecord> {
+        this.runsCreated += 1;
+        if (this.runsCreated === 2) throw new Error('disk full');
+        return super.createRun(run);
+      }
+    }
+    const store = new FailingSecondRun();
+    const model = new ScriptedChatModel({ tokens: ['x'], delayMs: 5 });
+    server = await startServer({ model, store });
+    socket = await connectClient(server.url);
+    const conversationId = await createConversation(socket);
+    const payload = {
+      conversationId,
+      clientMessageId: 'two-agents',
+      text: 'Hello both',
+      agentIds: ['chatbot', 'code-assistant'],
+    };
+
+    const failed = await socket.emitWithAck('messages:send', payload);
+    expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
+
+    // The retry finds the stored message; its one prepared run has ended, not hung.
+    const retried = await socket.emitWithAck('messages:send', payload);
+    if (!retried.ok) throw new Error('retry failed');
+    expect(retried.data.runs).toEqual([expect.objectContaining({ status: 'interrupted' })]);
+    const joined = await socket.emitWithAck('conversations:join', { conversationId });
+    expect(joined.ok && joined.data.runs).toEqual([]);
+    expect(model.calls).toBe(0);
   });
 });

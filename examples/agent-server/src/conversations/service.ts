@@ -79,7 +79,7 @@ export class ConversationService {
     return {
       commit: () => {
         // Runs move on while the store is read: their in-memory state is the newer truth.
-        const byId = new Map(messages.map((message, index) => [message.id, index]));
+        const byId = new Set(messages.map((message) => message.id));
         for (const message of messages) {
           const run = message.runId ? this.#runs.get(message.runId) : undefined;
           if (run) Object.assign(message, run.messageSnapshot());
@@ -148,7 +148,13 @@ export class ConversationService {
       clientMessageId: input.clientMessageId,
     });
     const runs: Run[] = [];
-    for (const agent of agents) runs.push(await this.#runs.prepare(agent, message));
+    try {
+      for (const agent of agents) runs.push(await this.#runs.prepare(agent, message));
+    } catch (error) {
+      // Runs prepared before the failure would never start: end them, so none hangs "running".
+      for (const run of runs) run.interrupt();
+      throw error;
+    }
     return { message, runs, duplicateRuns: null };
   }
 

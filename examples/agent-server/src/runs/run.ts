@@ -73,7 +73,6 @@ export class Run {
   #seq = -1;
   #error: string | undefined;
   /** Text emitted so far (equals the stored message's text). */
-  #text = '';
   /** Parts emitted so far, text and tool calls in order (equal to the stored message's). */
   #parts: MessagePart[] = [];
   /** Text received from the model but not emitted yet. */
@@ -108,11 +107,6 @@ export class Run {
   /** Whether the run has not ended yet. */
   get live(): boolean {
     return this.#phase !== 'ended';
-  }
-
-  /** The text emitted so far. */
-  get text(): string {
-    return this.#text;
   }
 
   /** The status the stored message has right now. */
@@ -195,9 +189,10 @@ export class Run {
   /** Ends the run as `interrupted` (server shutdown). */
   interrupt(): void {
     if (this.#phase === 'pending') {
-      // Nobody saw it start: end it quietly in the store.
+      // Nobody saw it start: end it quietly in the store. (A pending cancel is overtaken.)
       this.#phase = 'ended';
       this.#status = 'interrupted';
+      this.#pendingEnd = null;
       this.#controller.abort();
       this.#persistEnd(undefined);
       return;
@@ -264,7 +259,7 @@ export class Run {
     this.#buffer += text;
     const interval = this.#options.flushIntervalMs;
     // The first delta goes out at once; later ones at most once per interval.
-    if (this.#text.length === 0 && this.#lastDeltaAt === 0) {
+    if (this.#lastDeltaAt === 0) {
       this.#flush();
       return;
     }
@@ -288,7 +283,6 @@ export class Run {
     if (this.#buffer.length === 0) return;
     const text = this.#buffer;
     this.#buffer = '';
-    this.#text += text;
     this.#lastDeltaAt = performance.now();
     const delta: RunEvent = {
       type: 'text-delta',

@@ -1,5 +1,5 @@
 import { tool } from '@langchain/core/tools';
-import { max, mean, median, min, modeFast, standardDeviation } from 'simple-statistics';
+import { max, mean, median, min, standardDeviation } from 'simple-statistics';
 import { z } from 'zod';
 
 /** The most numbers the statistics tool accepts in one call. */
@@ -28,7 +28,7 @@ export function summarize(values: number[]): StatisticsSummary {
   // The mode: the most frequent value; ties go to the smallest.
   const counts = new Map<number, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let mode = modeFast(values) as number;
+  let mode = Number.NaN;
   let best = 0;
   for (const [value, count] of [...counts.entries()].sort((a, b) => a[0] - b[0])) {
     if (count > best) {
