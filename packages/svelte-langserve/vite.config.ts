@@ -16,6 +16,17 @@ const browser = () => ({
 
 export default defineConfig({
   plugins: [tailwindcss(), sveltekit()],
+  // Optimised up front: found mid-run on a cold cache, they make Vite reload the page and load
+  // a second copy of Svelte, failing the browser tests that happen to be running.
+  optimizeDeps: {
+    include: [
+      'flowbite-svelte/Button.svelte',
+      'flowbite-svelte/Input.svelte',
+      'flowbite-svelte/Range.svelte',
+      'flowbite-svelte/Select.svelte',
+      'flowbite-svelte/Toggle.svelte',
+    ],
+  },
   test: {
     expect: { requireAssertions: true },
     projects: [

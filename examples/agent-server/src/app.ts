@@ -1,14 +1,19 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Agent } from './agents/agent.js';
-import { createAgents } from './agents/index.js';
+import { createAgents, createAgentsOn } from './agents/index.js';
+import { TokenAuthority } from './auth/tokens.js';
 import { loadConfig, type AppConfig } from './config.js';
 import { ConversationService } from './conversations/service.js';
-import { InMemoryConversationStore, type ConversationStore } from './conversations/store.js';
+import type { ConversationStore } from './conversations/store.js';
 import { registerHttpCors } from './plugins/http-cors.js';
 import { attachSocketIo } from './plugins/socket-io.js';
-import { createProvider, type ModelProvider } from './providers/index.js';
+import type { ModelProvider } from './providers/index.js';
+import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoute } from './routes/health.js';
+import { langServeRoutes } from './routes/langserve.js';
+import { ORPHANED_RUN_ERROR } from './runs/errors.js';
 import { RunManager } from './runs/run-manager.js';
+import { createStore } from './storage/index.js';
 import { conversationRoom, type ProtocolServer } from './socket/types.js';
 
 /** Options for {@link buildApp}. Everything is optional: the defaults run with no setup. */
@@ -17,9 +22,13 @@ export interface BuildAppOptions {
   config?: Partial<AppConfig>;
   /** The agents to offer. Default: the five built-in agents on `provider`. */
   agents?: Agent[];
-  /** The model provider for the default agents. Default: the one `config` selects. */
+  /** One model provider for all the built-in agents. Default: each agent's from `config.agents`. */
   provider?: ModelProvider;
-  /** Where conversations live. Default: in memory. */
+  /**
+   * Where conversations live. Default: the store `config.database` names (`DATABASE_URL`),
+   * migrated when the app becomes ready and closed with it. A store passed here is the caller's
+   * to prepare and close.
+   */
   store?: ConversationStore;
   /** Fastify's logger option. Default: pino at `config.logLevel`. */
   logger?: FastifyServerOptions['logger'];
@@ -39,23 +48,51 @@ declare module 'fastify' {
 export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   const config: AppConfig = { ...loadConfig({}), ...options.config };
   const startedAt = performance.now();
-  const app = Fastify({ logger: options.logger ?? { level: config.logLevel } });
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.limits.maxPayloadBytes,
+  });
+  const authority = new TokenAuthority(config.auth);
 
-  const store = options.store ?? new InMemoryConversationStore();
+  let store = options.store;
+  if (!store) {
+    const managed = createStore(config.database);
+    store = managed.store;
+    // Migrations run before the server listens (listen and inject wait for onReady).
+    app.addHook('onReady', async () => {
+      await managed.open();
+      // A SQLite file serves one process: runs it holds as `running` were left by a previous
+      // process that died (killed, crashed) and would otherwise stay `running` forever.
+      if (config.database.dialect !== 'sqlite') return;
+      const ended = await managed.store.interruptOrphanedRuns(ORPHANED_RUN_ERROR);
+      if (ended.length > 0)
+        app.log.warn({ runIds: ended }, 'runs left running by a previous process: interrupted');
+    });
+    app.addHook('onClose', () => managed.close());
+  }
   const agents =
     options.agents ??
-    createAgents(options.provider ?? createProvider(config), { docsDir: config.docsDir });
+    (options.provider
+      ? createAgentsOn(options.provider, { docsDir: config.docsDir })
+      : createAgents(config));
   // The run manager emits through Socket.IO, which is attached after it exists.
   const sink: { io?: ProtocolServer } = {};
   const runs = new RunManager({
     store,
     flushIntervalMs: config.runFlushIntervalMs,
     logger: app.log,
+    policy: {
+      timeoutMs: config.runTimeoutMs,
+      idleTimeoutMs: config.modelIdleTimeoutMs,
+      maxAttempts: config.modelMaxAttempts,
+      retryBaseDelayMs: config.retryBaseDelayMs,
+    },
+    shutdownGraceMs: config.shutdownGraceMs,
     emit: (conversationId, event) =>
       sink.io?.to(conversationRoom(conversationId)).emit('run:event', event),
   });
   const conversations = new ConversationService({ store, agents, runs });
-  const io = attachSocketIo(app, { config, conversations, runs });
+  const io = attachSocketIo(app, { config, conversations, runs, authority });
   sink.io = io;
 
   app.decorate('io', io);
@@ -64,10 +101,19 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   app.decorate('appConfig', config);
 
   registerHttpCors(app, config);
+  // Before the other routes: its OpenAPI document lists the routes registered after it.
+  void app.register(langServeRoutes, {
+    agents,
+    listAgents: () => conversations.listAgents(),
+    authority,
+    config,
+    runs,
+  });
   registerHealthRoute(app, {
     agents: () => conversations.listAgents(),
     closing: () => runs.closing,
     startedAt,
   });
+  registerAuthRoutes(app, { authority, devLogin: config.auth.devLogin });
   return app;
 }

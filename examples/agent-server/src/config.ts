@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_MESSAGE_LENGTH } from 'svelte-langserve/protocol';
 import { z } from 'zod';
+import {
+  agentsFileSchema,
+  resolveAgentsConfig,
+  type ConfiguredAgent,
+} from './agents/config-file.js';
 
 /** The log levels the server accepts (pino's, plus `silent`). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -8,22 +15,39 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** A pino log level. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Which model provider answers for the built-in agents. */
-export type ProviderName = 'demo' | 'openai';
-
 /** The server's validated configuration. */
 export interface AppConfig {
   port: number;
   host: string;
   /** Origins allowed to open a socket or call the HTTP API; `'*'` allows any (development only). */
   corsOrigins: string[] | '*';
-  /** `openai` when an API key or a base URL is set, else `demo`. */
-  provider: ProviderName;
-  openai: {
-    apiKey?: string;
-    baseURL?: string;
-    model: string;
-  };
+  /** Each enabled agent: a built-in one's provider, model and settings, or a remote one. */
+  agents: ConfiguredAgent[];
+  /** OpenAI credentials: set when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is. */
+  openai: { apiKey?: string; baseURL?: string };
+  /** Anthropic credentials: set when `ANTHROPIC_API_KEY` is. */
+  anthropic: { apiKey?: string; baseURL?: string };
+  /** A run that has not ended after this long fails (its model call is aborted), in ms. */
+  runTimeoutMs: number;
+  /** A model stream silent for this long is abandoned (retried if nothing was shown), in ms. */
+  modelIdleTimeoutMs: number;
+  /** Model calls per run when they fail before the first token (1 = no retry). */
+  modelMaxAttempts: number;
+  /** First retry delay; doubles per attempt (with jitter) unless the provider sends Retry-After. */
+  retryBaseDelayMs: number;
+  /** On shutdown, how long running runs may finish before they are interrupted, in ms. */
+  shutdownGraceMs: number;
+  /**
+   * How long Socket.IO keeps a dropped socket's session (rooms, missed packets) for a
+   * reconnect to recover, in ms; 0 turns connection-state recovery off (clients re-join).
+   */
+  socketRecoveryMs: number;
+  /** Where conversations live: a SQLite file (default), PostgreSQL, or memory (tests). */
+  database: DatabaseConfig;
+  /** Who may connect: JWT verification settings and the development login. */
+  auth: AuthConfig;
+  /** Limits per socket and per user; each refusal names its limit. */
+  limits: LimitsConfig;
   /** Absolute path of the markdown folder `search_documents` indexes. */
   docsDir: string;
   /** Pause between the demo model's chunks, in ms. */
@@ -36,6 +60,50 @@ export interface AppConfig {
 
 /** The repository's `docs/` folder (from `src/` or `dist/` of this package). */
 export const DEFAULT_DOCS_DIR = fileURLToPath(new URL('../../../docs', import.meta.url));
+
+/** Where conversations live. */
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string }
+  | { dialect: 'memory' };
+
+/** JWT verification and the development login. */
+export interface AuthConfig {
+  /** Shared secret for HS256/384/512 tokens (at least 32 characters). */
+  secret?: string;
+  /** PEM public key (SPKI) for RS256/ES256/EdDSA tokens. */
+  publicKey?: string;
+  /** The only algorithms a token may use (pinned; `none` is never accepted). */
+  algorithms: string[];
+  issuer?: string;
+  audience?: string;
+  /** `POST /auth/dev-login` mints tokens for a chosen name. Never in production. */
+  devLogin: boolean;
+  /** Lifetime of tokens the server mints (dev login, refresh), in seconds. */
+  tokenTtlSeconds: number;
+}
+
+/** Limits; every refusal is a typed error naming the limit. */
+export interface LimitsConfig {
+  /** Sustained requests per second per socket (token bucket). */
+  eventsPerSecond: number;
+  /** Requests a socket may burst above the sustained rate. */
+  eventBurst: number;
+  /** Runs one user may have streaming at once. */
+  concurrentRunsPerUser: number;
+  /** Largest Socket.IO message accepted, in bytes. */
+  maxPayloadBytes: number;
+  /** Longest message text, in characters (at most the protocol's MAX_MESSAGE_LENGTH). */
+  maxMessageLength: number;
+}
+
+/** The SQLite file used unless `DATABASE_URL` says otherwise (relative to the working directory). */
+export const DEFAULT_SQLITE_FILE = 'data/agent-server.sqlite';
+
+/** The agents configuration file used unless `AGENTS_CONFIG` names another. */
+export const DEFAULT_AGENTS_CONFIG = fileURLToPath(
+  new URL('../agents.config.json', import.meta.url),
+);
 
 /** The configuration used when no variable is set. */
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -76,6 +144,26 @@ const integer = (name: string, min: number, max: number, fallback: number) =>
       return parsed;
     });
 
+const httpUrl = (name: string, example: string) =>
+  z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      let valid: boolean;
+      try {
+        const url = new URL(value);
+        valid = url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        valid = false;
+      }
+      if (!valid)
+        context.addIssue({
+          code: 'custom',
+          message: `${name}=${JSON.stringify(value)}: expected an http(s) URL such as ${example}`,
+        });
+    });
+
 function parseOrigin(value: string): string | null {
   try {
     const url = new URL(value);
@@ -107,25 +195,31 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z.string().optional(),
   CORS_ORIGIN: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z
-    .string()
-    .optional()
-    .superRefine((value, context) => {
-      if (value === undefined) return;
-      let valid: boolean;
-      try {
-        const url = new URL(value);
-        valid = url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        valid = false;
-      }
-      if (!valid)
-        context.addIssue({
-          code: 'custom',
-          message: `OPENAI_BASE_URL=${JSON.stringify(value)}: expected an http(s) URL such as http://localhost:11434/v1`,
-        });
-    }),
+  OPENAI_BASE_URL: httpUrl('OPENAI_BASE_URL', 'http://localhost:11434/v1'),
   OPENAI_MODEL: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: httpUrl('ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+  ANTHROPIC_MODEL: z.string().optional(),
+  AGENTS_CONFIG: z.string().optional(),
+  RUN_TIMEOUT_MS: integer('RUN_TIMEOUT_MS', 100, 3_600_000, 300_000),
+  MODEL_IDLE_TIMEOUT_MS: integer('MODEL_IDLE_TIMEOUT_MS', 50, 3_600_000, 60_000),
+  MODEL_MAX_ATTEMPTS: integer('MODEL_MAX_ATTEMPTS', 1, 10, 3),
+  RETRY_BASE_DELAY_MS: integer('RETRY_BASE_DELAY_MS', 0, 60_000, 500),
+  SHUTDOWN_GRACE_MS: integer('SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),
+  DATABASE_URL: z.string().optional(),
+  SOCKET_RECOVERY_MS: integer('SOCKET_RECOVERY_MS', 0, 3_600_000, 120_000),
+  JWT_SECRET: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_ALGORITHMS: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  DEV_LOGIN: z.enum(['true', 'false', '1', '0']).optional(),
+  TOKEN_TTL_SECONDS: integer('TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600, 3600),
+  RATE_LIMIT_PER_SECOND: integer('RATE_LIMIT_PER_SECOND', 1, 10_000, 20),
+  RATE_LIMIT_BURST: integer('RATE_LIMIT_BURST', 1, 100_000, 40),
+  MAX_CONCURRENT_RUNS_PER_USER: integer('MAX_CONCURRENT_RUNS_PER_USER', 1, 1000, 8),
+  MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 1024, 100_000_000, 1_000_000),
+  MAX_MESSAGE_LENGTH: integer('MAX_MESSAGE_LENGTH', 1, MAX_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH),
   DOCS_DIR: z
     .string()
     .optional()
@@ -158,10 +252,15 @@ const environmentSchema = z.object({
 });
 
 /**
- * Reads the server's configuration from `env` (usually `process.env`). Pure: it reads nothing
- * else. Empty values count as unset. Throws a {@link ConfigError} naming every bad variable.
+ * Reads the server's configuration from `env` (usually `process.env`) and the agents
+ * configuration file (`AGENTS_CONFIG`, default {@link DEFAULT_AGENTS_CONFIG}) through
+ * `readFile`. Empty values count as unset. Throws a {@link ConfigError} naming every bad
+ * variable or file entry.
  */
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  readFile: (file: string) => string = (file) => readFileSync(file, 'utf8'),
+): AppConfig {
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
@@ -206,18 +305,133 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (problems.length) throw new ConfigError(problems);
 
-  const openaiConfigured =
-    values.OPENAI_API_KEY !== undefined || values.OPENAI_BASE_URL !== undefined;
-  const openai: AppConfig['openai'] = { model: values.OPENAI_MODEL ?? 'gpt-4o-mini' };
+  const openai: AppConfig['openai'] = {};
   if (values.OPENAI_API_KEY !== undefined) openai.apiKey = values.OPENAI_API_KEY;
   if (values.OPENAI_BASE_URL !== undefined) openai.baseURL = values.OPENAI_BASE_URL;
+  const anthropic: AppConfig['anthropic'] = {};
+  if (values.ANTHROPIC_API_KEY !== undefined) anthropic.apiKey = values.ANTHROPIC_API_KEY;
+  if (values.ANTHROPIC_BASE_URL !== undefined) anthropic.baseURL = values.ANTHROPIC_BASE_URL;
+
+  const file =
+    values.AGENTS_CONFIG !== undefined ? path.resolve(values.AGENTS_CONFIG) : DEFAULT_AGENTS_CONFIG;
+  const fileName = values.AGENTS_CONFIG ?? 'agents.config.json';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFile(file));
+  } catch (error) {
+    const reason =
+      (error as { code?: unknown }).code === 'ENOENT'
+        ? 'file not found'
+        : error instanceof SyntaxError
+          ? `not valid JSON (${error.message})`
+          : String((error as Error).message ?? error);
+    throw new ConfigError([`AGENTS_CONFIG=${JSON.stringify(file)}: ${reason}`]);
+  }
+  const parsedFile = agentsFileSchema.safeParse(raw);
+  if (!parsedFile.success)
+    throw new ConfigError(
+      parsedFile.error.issues.map(
+        (issue) => `${fileName}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      ),
+    );
+  const resolved = resolveAgentsConfig(
+    parsedFile.data,
+    cleaned,
+    {
+      openai: {
+        configured: openai.apiKey !== undefined || openai.baseURL !== undefined,
+        ...(values.OPENAI_MODEL !== undefined ? { model: values.OPENAI_MODEL } : {}),
+      },
+      anthropic: {
+        configured: anthropic.apiKey !== undefined,
+        ...(values.ANTHROPIC_MODEL !== undefined ? { model: values.ANTHROPIC_MODEL } : {}),
+      },
+    },
+    fileName,
+  );
+  if (resolved.problems.length) throw new ConfigError(resolved.problems);
+
+  let database: DatabaseConfig = { dialect: 'sqlite', file: path.resolve(DEFAULT_SQLITE_FILE) };
+  if (values.DATABASE_URL !== undefined) {
+    const url = values.DATABASE_URL;
+    if (/^postgres(ql)?:\/\//.test(url)) database = { dialect: 'postgres', url };
+    else if (url.startsWith('sqlite:')) {
+      const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+      if (!file)
+        problems.push(`DATABASE_URL=${JSON.stringify(url)}: the sqlite: URL names no file`);
+      database = { dialect: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+    } else
+      problems.push(
+        `DATABASE_URL=${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}: expected postgres://… or sqlite:<file>`,
+      );
+  }
+
+  const defaultAlgorithms =
+    values.JWT_PUBLIC_KEY !== undefined ? ['RS256', 'ES256', 'EdDSA'] : ['HS256'];
+  const algorithms =
+    values.JWT_ALGORITHMS?.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean) ?? defaultAlgorithms;
+  const KNOWN_ALGORITHMS = [
+    'HS256',
+    'HS384',
+    'HS512',
+    'RS256',
+    'RS384',
+    'RS512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'ES256',
+    'ES384',
+    'ES512',
+    'EdDSA',
+  ];
+  for (const algorithm of algorithms)
+    if (!KNOWN_ALGORITHMS.includes(algorithm))
+      problems.push(
+        `JWT_ALGORITHMS: ${JSON.stringify(algorithm)} is not one of ${KNOWN_ALGORITHMS.join(', ')}`,
+      );
+  if (values.JWT_SECRET !== undefined && values.JWT_SECRET.length < 32)
+    problems.push('JWT_SECRET: must be at least 32 characters');
+  const devLogin =
+    values.DEV_LOGIN !== undefined ? ['true', '1'].includes(values.DEV_LOGIN) : !production;
+  if (devLogin && production)
+    problems.push('DEV_LOGIN: the development login cannot be enabled when NODE_ENV=production');
+  if (production && values.JWT_SECRET === undefined && values.JWT_PUBLIC_KEY === undefined)
+    problems.push(
+      'JWT_SECRET or JWT_PUBLIC_KEY: required when NODE_ENV=production (sockets must authenticate)',
+    );
+  if (problems.length) throw new ConfigError(problems);
+  const auth: AuthConfig = { algorithms, devLogin, tokenTtlSeconds: values.TOKEN_TTL_SECONDS };
+  if (values.JWT_SECRET !== undefined) auth.secret = values.JWT_SECRET;
+  if (values.JWT_PUBLIC_KEY !== undefined)
+    auth.publicKey = values.JWT_PUBLIC_KEY.replace(/\\n/g, '\n');
+  if (values.JWT_ISSUER !== undefined) auth.issuer = values.JWT_ISSUER;
+  if (values.JWT_AUDIENCE !== undefined) auth.audience = values.JWT_AUDIENCE;
 
   return {
     port: values.PORT,
     host: values.HOST,
     corsOrigins,
-    provider: openaiConfigured ? 'openai' : 'demo',
+    agents: resolved.agents,
     openai,
+    anthropic,
+    runTimeoutMs: values.RUN_TIMEOUT_MS,
+    modelIdleTimeoutMs: values.MODEL_IDLE_TIMEOUT_MS,
+    modelMaxAttempts: values.MODEL_MAX_ATTEMPTS,
+    retryBaseDelayMs: values.RETRY_BASE_DELAY_MS,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    socketRecoveryMs: values.SOCKET_RECOVERY_MS,
+    database,
+    auth,
+    limits: {
+      eventsPerSecond: values.RATE_LIMIT_PER_SECOND,
+      eventBurst: values.RATE_LIMIT_BURST,
+      concurrentRunsPerUser: values.MAX_CONCURRENT_RUNS_PER_USER,
+      maxPayloadBytes: values.MAX_PAYLOAD_BYTES,
+      maxMessageLength: values.MAX_MESSAGE_LENGTH,
+    },
     docsDir: values.DOCS_DIR !== undefined ? path.resolve(values.DOCS_DIR) : DEFAULT_DOCS_DIR,
     demoTokenDelayMs: values.DEMO_TOKEN_DELAY_MS,
     runFlushIntervalMs: values.RUN_FLUSH_INTERVAL_MS,

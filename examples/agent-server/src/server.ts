@@ -24,9 +24,14 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const provider =
-    config.provider === 'demo' ? 'demo (offline)' : `openai (${config.openai.model})`;
-  console.log(`agent-server listening on ${displayUrl(config.host, port)} — provider: ${provider}`);
+  const agents = config.agents
+    .map((agent) =>
+      agent.provider === 'demo'
+        ? `${agent.id}: demo (offline)`
+        : `${agent.id}: ${agent.provider} ${agent.model}`,
+    )
+    .join(', ');
+  console.log(`agent-server listening on ${displayUrl(config.host, port)} — ${agents}`);
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

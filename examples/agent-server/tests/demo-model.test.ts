@@ -1,5 +1,5 @@
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
-import { HumanMessage } from '@langchain/core/messages';
+import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import {
   composeDemoAnswer,
@@ -9,6 +9,7 @@ import {
 } from '../src/providers/demo-answers.js';
 import { DemoChatModel } from '../src/providers/demo.js';
 import { createProvider, providerMetadata } from '../src/providers/index.js';
+import type { AgentConfig } from '../src/agents/config-file.js';
 import { loadConfig } from '../src/config.js';
 
 class TokenRecorder extends BaseCallbackHandler {
@@ -56,14 +57,34 @@ describe('DemoChatModel', () => {
     const model = new DemoChatModel({ tokenDelayMs: 1 });
     const recorder = new TokenRecorder();
     const question = new HumanMessage('Show me a table');
-    const chunks: string[] = [];
+    const chunks: AIMessageChunk[] = [];
     for await (const chunk of await model.stream([question], { callbacks: [recorder] })) {
-      chunks.push(chunk.content as string);
+      chunks.push(chunk);
     }
     const expected = composeDemoAnswer('Show me a table');
-    expect(chunks.length).toBe(tokenize(expected).length);
-    expect(chunks.join('')).toBe(expected);
-    expect(recorder.tokens).toEqual(chunks);
+    const texts = chunks.slice(0, -1).map((chunk) => chunk.content as string);
+    expect(texts.length).toBe(tokenize(expected).length);
+    expect(texts.join('')).toBe(expected);
+    expect(recorder.tokens).toEqual(texts);
+    // The last chunk carries no text: why it stopped, and the demo tokenizer's counts.
+    const last = chunks.at(-1) as AIMessageChunk;
+    expect(last.content).toBe('');
+    expect(last.response_metadata.finish_reason).toBe('stop');
+    expect(last.usage_metadata).toEqual({
+      input_tokens: tokenize('Show me a table').length,
+      output_tokens: texts.length,
+      total_tokens: tokenize('Show me a table').length + texts.length,
+    });
+  });
+
+  it('stops after maxTokens with finish reason "length"', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 0, maxTokens: 5 });
+    const message = await model.invoke([new HumanMessage('Show me a table')]);
+    expect(message.content).toBe(
+      tokenize(composeDemoAnswer('Show me a table')).slice(0, 5).join(''),
+    );
+    expect(message.response_metadata.finish_reason).toBe('length');
+    expect(message.usage_metadata?.output_tokens).toBe(5);
   });
 
   it('paces chunks by tokenDelayMs', async () => {
@@ -108,7 +129,8 @@ describe('DemoChatModel', () => {
   });
 
   it('is the default provider, and its messages are labelled demo', () => {
-    const provider = createProvider(loadConfig({}));
+    const config = loadConfig({});
+    const provider = createProvider(config, config.agents[0] as AgentConfig);
     expect(provider.chatModel).toBeInstanceOf(DemoChatModel);
     expect(providerMetadata(provider)).toEqual({ provider: 'demo', model: 'demo', demo: true });
     expect((provider.chatModel as DemoChatModel).tokenDelayMs).toBe(25);

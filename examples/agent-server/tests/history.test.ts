@@ -1,28 +1,38 @@
 import type { Message } from 'svelte-langserve/protocol';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toLangChainHistory } from '../src/agents/history.js';
 
 let counter = 0;
+/** The message stored last, which the next one follows unless it names its parent. */
+let previous: Message | undefined;
 function message(
   role: Message['role'],
   text: string,
   status: Message['status'] = 'complete',
+  parent: Message | null | undefined = previous,
 ): Message {
   counter += 1;
-  return {
+  const created: Message = {
     id: `m${counter}`,
     conversationId: 'c',
     role,
     parts: [{ type: 'text', text }],
     status,
     createdAt: new Date(counter * 1000).toISOString(),
+    ...(parent ? { parentId: parent.id } : {}),
   };
+  previous = created;
+  return created;
 }
 
 const summary = (messages: Awaited<ReturnType<typeof toLangChainHistory>>) =>
   messages.map((entry) => [entry.getType(), entry.content]);
 
 describe('toLangChainHistory', () => {
+  beforeEach(() => {
+    previous = undefined;
+  });
+
   it('maps roles, stops at the trigger and skips empty assistant messages', async () => {
     const question = message('user', 'first');
     const answer = message('assistant', 'reply');
@@ -56,5 +66,23 @@ describe('toLangChainHistory', () => {
       ['ai', 'd'.repeat(400)],
       ['human', 'latest'],
     ]);
+  });
+
+  it('follows the branch of the trigger: siblings (regenerated answers, edits) are left out', async () => {
+    const first = message('user', 'first');
+    const answerA = message('assistant', 'answer A', 'complete', first);
+    const answerB = message('assistant', 'answer B (regenerated)', 'complete', first);
+    const followUp = message('user', 'follow-up on B', 'complete', answerB);
+    // An edit of the first message: a new root with its own answer.
+    const edited = message('user', 'first, edited', 'complete', null);
+    const editedAnswer = message('assistant', 'answer to the edit', 'complete', edited);
+    const all = [first, answerA, answerB, followUp, edited, editedAnswer];
+    expect(summary(await toLangChainHistory(all, followUp.id))).toEqual([
+      ['human', 'first'],
+      ['ai', 'answer B (regenerated)'],
+      ['human', 'follow-up on B'],
+    ]);
+    expect(summary(await toLangChainHistory(all, edited.id))).toEqual([['human', 'first, edited']]);
+    expect(answerA.parentId).toBe(first.id);
   });
 });

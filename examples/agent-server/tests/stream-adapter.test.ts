@@ -8,11 +8,8 @@ import {
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it } from 'vitest';
 import { createChatbotGraph } from '../src/agents/chatbot.js';
-import {
-  adaptMessageStream,
-  textOfContent,
-  type UnnumberedRunEvent,
-} from '../src/runs/stream-adapter.js';
+import { textOfContent } from '../src/agents/content.js';
+import { adaptMessageStream, type UnnumberedRunEvent } from '../src/runs/stream-adapter.js';
 
 async function* items(messages: BaseMessage[]) {
   for (const message of messages)

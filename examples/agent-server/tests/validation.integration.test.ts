@@ -59,14 +59,68 @@ const badPayloads: Record<RequestName, Array<[string, () => unknown]>> = {
     ['null', () => null],
     ['string', () => 'create'],
   ],
+  'conversations:list': [
+    ['limit of wrong type', () => ({ limit: '10' })],
+    ['limit zero', () => ({ limit: 0 })],
+    ['limit above the page size', () => ({ limit: 101 })],
+    ['fractional limit', () => ({ limit: 2.5 })],
+    ['empty cursor', () => ({ cursor: '' })],
+    ['oversized cursor', () => ({ cursor: 'c'.repeat(513) })],
+    ['extra key', () => ({ userId: 'someone-else' })],
+    ['null', () => null],
+    ['string', () => 'list'],
+  ],
+  'conversations:update': [
+    ['missing conversationId', () => ({ title: 'x' })],
+    ['nothing to change', () => ({ conversationId: id() })],
+    ['blank title', () => ({ conversationId: id(), title: '  ' })],
+    ['oversized title', () => ({ conversationId: id(), title: 't'.repeat(201) })],
+    ['empty agentIds', () => ({ conversationId: id(), agentIds: [] })],
+    ['agentIds not an array', () => ({ conversationId: id(), agentIds: 'chatbot' })],
+    ['extra key', () => ({ conversationId: id(), title: 'x', ownerId: 'me' })],
+    ['null', () => null],
+  ],
+  'conversations:delete': [
+    ['missing conversationId', () => ({})],
+    ['conversationId of wrong type', () => ({ conversationId: 5 })],
+    ['blank conversationId', () => ({ conversationId: ' ' })],
+    ['extra key', () => ({ conversationId: id(), force: true })],
+    ['string', () => id()],
+  ],
+  'conversations:leave': [
+    ['missing conversationId', () => ({})],
+    ['oversized conversationId', () => ({ conversationId: 'x'.repeat(129) })],
+    ['extra key', () => ({ conversationId: id(), delete: true })],
+    ['null', () => null],
+  ],
+  'messages:history': [
+    ['missing before', () => ({ conversationId: id() })],
+    ['missing conversationId', () => ({ before: 'm' })],
+    ['before of wrong type', () => ({ conversationId: id(), before: 3 })],
+    ['limit zero', () => ({ conversationId: id(), before: 'm', limit: 0 })],
+    ['limit above the page size', () => ({ conversationId: id(), before: 'm', limit: 101 })],
+    ['extra key', () => ({ conversationId: id(), before: 'm', after: 'n' })],
+    ['array', () => [id()]],
+  ],
   'conversations:join': [
     ['missing conversationId', () => ({})],
     ['conversationId of wrong type', () => ({ conversationId: 5 })],
     ['blank conversationId', () => ({ conversationId: '   ' })],
     ['oversized conversationId', () => ({ conversationId: 'x'.repeat(129) })],
     ['extra key', () => ({ conversationId: id(), since: 3 })],
+    ['limit zero', () => ({ conversationId: id(), limit: 0 })],
+    ['limit above the page size', () => ({ conversationId: id(), limit: 101 })],
+    ['runs not an array', () => ({ conversationId: id(), runs: { r: 1 } })],
+    ['run seq below -1', () => ({ conversationId: id(), runs: [{ runId: 'r', seq: -2 }] })],
     ['null', () => null],
     ['array', () => [id()]],
+  ],
+  'messages:regenerate': [
+    ['missing fields', () => ({})],
+    ['missing messageId', () => ({ conversationId: id() })],
+    ['extra key', () => ({ conversationId: id(), messageId: 'a', text: 'x' })],
+    ['empty agentIds', () => ({ conversationId: id(), messageId: 'a', agentIds: [] })],
+    ['bad settings', () => ({ conversationId: id(), messageId: 'a', settings: { topP: 2 } })],
   ],
   'messages:send': [
     ['missing fields', () => ({})],
@@ -105,10 +159,26 @@ const badPayloads: Record<RequestName, Array<[string, () => unknown]>> = {
     ['extra key', () => ({ runId: 'r', force: true })],
     ['string', () => 'run'],
   ],
+  'conversations:invite': [
+    ['missing userId', () => ({ conversationId: id() })],
+    ['missing conversationId', () => ({ userId: 'dev:bo' })],
+    ['userId of wrong type', () => ({ conversationId: id(), userId: 7 })],
+    ['blank userId', () => ({ conversationId: id(), userId: '  ' })],
+    ['oversized userId', () => ({ conversationId: id(), userId: 'u'.repeat(257) })],
+    ['extra key', () => ({ conversationId: id(), userId: 'dev:bo', role: 'owner' })],
+    ['null', () => null],
+  ],
+  'presence:typing': [
+    ['missing typing', () => ({ conversationId: id() })],
+    ['typing of wrong type', () => ({ conversationId: id(), typing: 'yes' })],
+    ['missing conversationId', () => ({ typing: true })],
+    ['extra key', () => ({ conversationId: id(), typing: true, userId: 'x' })],
+    ['string', () => 'typing'],
+  ],
 };
 
 async function snapshot(store: ConversationStore) {
-  const conversations = await store.listConversations();
+  const { conversations } = await store.listConversations();
   const messages = await Promise.all(conversations.map((c) => store.listMessages(c.id)));
   return JSON.stringify({ conversations, messages });
 }

@@ -1,61 +1,27 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromiumLaunchOptions } from '../../../scripts/chromium.mjs';
-import { freePort, startNode, stop, waitForHttp, type Started } from './processes';
+import { dashboardDir, startStack, type Stack } from './stack';
 
 // End to end: the BUILT agent server and the BUILT dashboard (`node build`), driven by Debian's
 // Chromium. Turbo builds both before this runs (see turbo.json, `dashboard#test`).
 
-const dashboardDir = resolve(import.meta.dirname, '..');
-const agentServerDir = resolve(dashboardDir, '../agent-server');
 const screenshotPath = resolve(dashboardDir, 'test-results/chat.png');
 
 const assistantText = '[data-slot=message][data-role=assistant] [data-slot=message-text]';
 
-let agentServer: Started | undefined;
-let dashboard: Started | undefined;
+let stack: Stack | undefined;
 let browser: Browser | undefined;
 let dashboardUrl = '';
 
 beforeAll(async () => {
-  const launchOptions = chromiumLaunchOptions();
-  const [agentPort, dashboardPort] = [await freePort(), await freePort()];
-  const agentUrl = `http://127.0.0.1:${agentPort}`;
-  dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
-
-  agentServer = startNode('agent server', resolve(agentServerDir, 'dist/server.js'), {
-    cwd: agentServerDir,
-    env: {
-      PORT: String(agentPort),
-      HOST: '127.0.0.1',
-      CORS_ORIGINS: dashboardUrl,
-      LOG_LEVEL: 'warn',
-      // Always the offline demo model: tests never call a live model (empty counts as unset).
-      OPENAI_API_KEY: '',
-      OPENAI_BASE_URL: '',
-    },
-  });
-  dashboard = startNode('dashboard', resolve(dashboardDir, 'build/index.js'), {
-    cwd: dashboardDir,
-    env: {
-      PORT: String(dashboardPort),
-      HOST: '127.0.0.1',
-      ORIGIN: dashboardUrl,
-      PUBLIC_AGENT_SERVER_URL: agentUrl,
-    },
-  });
-  await Promise.all([
-    waitForHttp(agentServer, `${agentUrl}/health`),
-    waitForHttp(dashboard, dashboardUrl),
-  ]);
-  browser = await chromium.launch(launchOptions);
+  stack = await startStack();
+  ({ browser, dashboardUrl } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([stop(dashboard), stop(agentServer)]);
+  await stack?.stop();
 });
 
 test('a typed message streams back from the chatbot agent, render by render', async () => {
@@ -121,5 +87,92 @@ test('a typed message streams back from the chatbot agent, render by render', as
 
   mkdirSync(dirname(screenshotPath), { recursive: true });
   await page.screenshot({ path: screenshotPath });
+  await page.close();
+});
+
+test('all five agents answer one message in parallel, each in its own message', async () => {
+  const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(dashboardUrl);
+  await page
+    .locator('[data-slot=connection-status][data-status=connected]')
+    .waitFor({ timeout: 15_000 });
+
+  const options = page.locator('[data-slot=agent-option]');
+  await expect.poll(() => options.count()).toBe(5);
+  const ids = await options.evaluateAll((buttons) =>
+    buttons.map((button) => button.getAttribute('data-agent')),
+  );
+  expect(ids).toEqual([
+    'chatbot',
+    'code-assistant',
+    'data-analyst',
+    'creative-writer',
+    'research-assistant',
+  ]);
+  for (const id of ids) {
+    const option = page.locator(`[data-slot=agent-option][data-agent="${id}"]`);
+    // Every agent is up, and labelled as the offline demo.
+    expect(await option.getAttribute('data-health')).toBe('ready');
+    expect(await option.textContent()).toContain('demo');
+    await option.click();
+    expect(await option.getAttribute('aria-pressed')).toBe('true');
+  }
+
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Tell me about streaming');
+  await composer.press('Enter');
+
+  const answers = page.locator('[data-slot=message][data-role=assistant]');
+  await expect.poll(() => answers.count(), { timeout: 15_000 }).toBe(5);
+  await expect
+    .poll(
+      () => page.locator('[data-slot=message][data-role=assistant][data-status=complete]').count(),
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe(5);
+  const agents = await answers.evaluateAll((messages) =>
+    messages.map((message) => message.getAttribute('data-agent')),
+  );
+  expect([...agents].sort()).toEqual([...ids].sort());
+  for (const text of await answers.locator('[data-slot=message-text]').allTextContents())
+    expect(text.trim().length).toBeGreaterThan(20);
+  expect(pageErrors).toEqual([]);
+  await page.screenshot({
+    path: resolve(dashboardDir, 'test-results/five-agents.png'),
+    fullPage: true,
+  });
+  await page.close();
+});
+
+test('the calculator tool call renders as a tool part with its result', async () => {
+  const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(dashboardUrl);
+  await page
+    .locator('[data-slot=connection-status][data-status=connected]')
+    .waitFor({ timeout: 15_000 });
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('What is 12 * (3 + 4)?');
+  await composer.press('Enter');
+
+  const tool = page.locator('[data-slot=tool-call][data-tool=calculator]');
+  await tool.waitFor({ timeout: 15_000 });
+  await page
+    .locator('[data-slot=tool-call][data-tool=calculator][data-status=completed]')
+    .waitFor({ timeout: 15_000 });
+  await page
+    .locator('[data-slot=message][data-role=assistant][data-status=complete]')
+    .waitFor({ timeout: 30_000 });
+  expect(await tool.textContent()).toContain('84');
+  expect(await tool.locator('[data-slot=tool-call-args]').textContent()).toContain('12 * (3 + 4)');
+  const answer = await page
+    .locator('[data-slot=message][data-role=assistant] [data-slot=message-text]')
+    .last()
+    .textContent();
+  expect(answer).toContain('84');
+  await page.screenshot({ path: resolve(dashboardDir, 'test-results/calculator.png') });
   await page.close();
 });

@@ -8,6 +8,10 @@ export interface ThemeParameters {
   themeMode?: 'light' | 'dark' | 'auto';
   /** `chat`: a fixed-height frame for a whole chat; `part`: a padded column; `none`: no decorator. */
   frame?: 'chat' | 'part' | 'none';
+  /** The ThemeProvider's variant. @default 'default' */
+  themeVariant?: 'default' | 'compact' | 'comfortable';
+  /** The writing direction of the frame (`rtl` for Arabic, Hebrew…). @default 'ltr' */
+  dir?: 'ltr' | 'rtl';
 }
 
 const preview: Preview = {
@@ -38,6 +42,8 @@ const preview: Preview = {
         props: {
           mode: parameters.themeMode ?? context.globals.theme ?? 'light',
           frame: parameters.frame ?? 'part',
+          variant: parameters.themeVariant ?? 'default',
+          dir: parameters.dir ?? 'ltr',
         },
       };
     },

@@ -11,7 +11,12 @@ import {
 import { darkTokens } from '../src/lib/theme/tokens.js';
 import { messageTexts, rgb, streamingCursor, themeElement, visibleText } from './support/dom.js';
 import ScenarioChat from './support/ScenarioChat.svelte';
-import { MID_STREAM_DELTAS, SCENARIO_NAMES, SEND_ERROR_MESSAGE } from './support/scenarios.js';
+import {
+  MID_STREAM_DELTAS,
+  RTL_PROMPT,
+  SCENARIO_NAMES,
+  SEND_ERROR_MESSAGE,
+} from './support/scenarios.js';
 
 /**
  * The whole chat, on a scripted server that plays recorded run transcripts through an
@@ -134,6 +139,10 @@ export const Reconnecting: Story = {
   args: { scenario: 'reconnecting' },
   play: async ({ canvas }) => {
     await expect(await canvas.findByText('Reconnecting…')).toBeVisible();
+    // Typing goes on: a message sent now waits in the outbox until the connection is back.
+    await userEvent.type(canvas.getByRole('textbox', { name: 'Message' }), 'Still there?');
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+    await expect(await canvas.findByText('Waiting for the connection…')).toBeVisible();
   },
 };
 
@@ -154,5 +163,40 @@ export const Dark: Story = {
     await expect(theme.dataset.theme).toBe('dark');
     await expect(getComputedStyle(theme).backgroundColor).toBe(rgb(darkTokens['color-background']));
     await waitFor(() => expect(streamingCursor(canvasElement)).not.toBeNull());
+  },
+};
+
+/**
+ * Right to left: an Arabic question in a `dir="rtl"` page. The layout mirrors (the user's
+ * bubbles sit at the inline end, now the left); each message's text takes its own direction
+ * (`dir="auto"`), so the English answer still reads left to right.
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: { scenario: 'right-to-left' },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(messageTexts(canvasElement, 'user')).toEqual([RTL_PROMPT]));
+    await waitFor(() =>
+      expect(messageTexts(canvasElement, 'assistant')).toEqual([
+        visibleText(answerText(streamingAnswer)),
+      ]),
+    );
+    const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]')!;
+    const user = canvasElement.querySelector('[data-role="user"] [data-slot="message-body"]')!;
+    const answer = canvasElement.querySelector(
+      '[data-role="assistant"] [data-slot="message-body"]',
+    )!;
+    await expect(getComputedStyle(list).direction).toBe('rtl');
+    const bounds = list.getBoundingClientRect();
+    // The user's bubble hugs the left edge, the answer the right.
+    await expect(user.getBoundingClientRect().left - bounds.left).toBeLessThan(40);
+    await expect(bounds.right - answer.getBoundingClientRect().right).toBeLessThan(40);
+    const userPart = canvasElement.querySelector('[data-role="user"] [data-slot="message-text"]')!;
+    const answerPart = canvasElement.querySelector(
+      '[data-role="assistant"] [data-slot="markdown"]',
+    )!;
+    await expect(userPart.matches(':dir(rtl)')).toBe(true);
+    await expect(answerPart.matches(':dir(ltr)')).toBe(true);
   },
 };

@@ -45,6 +45,11 @@ export const Reconnecting: Story = {
   loaders: reach('reconnecting'),
   play: shows('reconnecting', 'Reconnecting…'),
 };
+/** Connected again and catching up: the server replays the events this client missed. */
+export const Replaying: Story = {
+  args: { status: 'replaying' },
+  play: shows('replaying', 'Catching up…'),
+};
 export const Disconnected: Story = {
   loaders: reach('disconnected'),
   play: shows('disconnected', 'Disconnected'),

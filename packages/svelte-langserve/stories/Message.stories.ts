@@ -1,5 +1,7 @@
+import { createRawSnippet } from 'svelte';
+import type { ToolCallPart } from '../src/lib/protocol/index.js';
 import type { Meta, StoryObj } from '@storybook/sveltekit';
-import { expect } from 'storybook/test';
+import { expect, waitFor } from 'storybook/test';
 import type { ChatMessage, ChatSnapshot } from '../src/lib/client/index.js';
 import Message from '../src/lib/components/chat/Message.svelte';
 import { snapshotAfter } from '../tests/fixtures/scripted-server.js';
@@ -43,12 +45,38 @@ const meta = {
 } satisfies Meta<typeof Message>;
 
 export default meta;
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 type Story = StoryObj<typeof meta>;
 
 export const User: Story = {
   loaders: messageFrom(streamingAnswer, 'user'),
   play: async ({ canvas }) => {
     await expect(canvas.getByText(streamingAnswer.prompt)).toBeVisible();
+  },
+};
+
+/** A message typed while offline: it waits in the outbox until the connection is back. */
+export const QueuedWhileOffline: Story = {
+  args: {
+    message: {
+      id: 'local:offline-1',
+      clientMessageId: 'offline-1',
+      conversationId: 'c1',
+      role: 'user',
+      parts: [{ type: 'text', text: 'Typed on the train, sent when the network is back.' }],
+      status: 'complete',
+      createdAt: '2026-03-02T09:14:06.003Z',
+      delivery: 'queued',
+    },
+  },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(canvas.getByText('Waiting for the connection…')).toBeVisible();
+    await expect(canvasElement.querySelector('[data-slot="message"]')).toHaveAttribute(
+      'data-delivery',
+      'queued',
+    );
   },
 };
 
@@ -121,8 +149,10 @@ export const WithToolCall: Story = {
       delivery: 'sent',
     },
   },
-  play: async ({ canvas, canvasElement }) => {
-    await expect(canvas.getByText('→ 126')).toBeVisible();
+  play: async ({ canvasElement }) => {
+    const inline = canvasElement.querySelector('[data-slot="tool-call-result-inline"]');
+    await expect(inline).toBeVisible();
+    await expect(inline).toHaveTextContent('126');
     const parts = [
       ...canvasElement.querySelectorAll('[data-slot="markdown"], [data-slot="tool-call"]'),
     ];
@@ -132,5 +162,80 @@ export const WithToolCall: Story = {
       'markdown',
     ]);
     await expect(canvasElement.querySelector('strong')).toHaveTextContent('126');
+  },
+};
+
+/** The `toolCall` snippet replaces how tool calls render; the rest of the message is unchanged. */
+export const CustomToolCall: Story = {
+  args: {
+    ...WithToolCall.args,
+    toolCall: createRawSnippet((part: () => ToolCallPart) => ({
+      render: () =>
+        `<p data-slot="custom-tool-call">Used ${escapeHtml(part().name)}: ${escapeHtml(
+          part().result ?? '…',
+        )}</p>`,
+    })),
+  },
+  play: async ({ canvasElement }) => {
+    await expect(canvasElement.querySelector('[data-slot="custom-tool-call"]')).toHaveTextContent(
+      'Used calculator: 126',
+    );
+    await expect(canvasElement.querySelector('[data-slot="tool-call"]')).toBeNull();
+    await expect(canvasElement.querySelector('strong')).toHaveTextContent('126');
+  },
+};
+
+/** An Arabic answer in a right-to-left page, with a tool call (its JSON stays left to right). */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  parameters: { dir: 'rtl' },
+  args: {
+    agentName: 'المساعد',
+    message: {
+      id: 'msg-rtl',
+      conversationId: 'conv-1',
+      role: 'assistant',
+      agentId: 'data-analyst',
+      parts: [
+        {
+          type: 'text',
+          text: 'سأحسب ذلك **الآن**:\n\n- الخطوة الأولى: الجمع\n- الخطوة الثانية: الضرب',
+        },
+        {
+          type: 'tool-call',
+          toolCallId: 'call-1',
+          name: 'calculator',
+          argsText: '{"expression":"(17 + 25) * 3"}',
+          state: 'completed',
+          result: '126',
+        },
+        { type: 'text', text: 'الجواب هو **126**.' },
+      ],
+      status: 'complete',
+      createdAt: '2026-03-02T09:14:06.003Z',
+      delivery: 'sent',
+    },
+  },
+  play: async ({ canvasElement }) => {
+    // Each markdown part takes its own direction; the tool's JSON stays left to right.
+    const part = canvasElement.querySelector('[data-slot="markdown"]')!;
+    await waitFor(() => expect(part.textContent).toContain('سأحسب'));
+    await expect(part).toHaveAttribute('dir', 'auto');
+    await expect(part.matches(':dir(rtl)')).toBe(true);
+    await expect(
+      canvasElement.querySelector('[data-slot="tool-call-args"]')!.matches(':dir(ltr)'),
+    ).toBe(true);
+    // The tool's arrow points along the writing direction.
+    const arrow = getComputedStyle(
+      canvasElement.querySelector('[data-slot="tool-call-result-inline"]')!,
+      '::before',
+    ).content;
+    await expect(arrow.startsWith('"←')).toBe(true);
+    // The bubble starts at the inline start: the right in a right-to-left page (frame padding aside).
+    const message = canvasElement.querySelector('[data-slot="message"]')!;
+    const frame = message.parentElement!.getBoundingClientRect();
+    const bubble = message.getBoundingClientRect();
+    await expect(frame.right - bubble.right).toBeLessThan(20);
+    await expect(bubble.left - frame.left).toBeGreaterThan(40);
   },
 };

@@ -13,6 +13,8 @@ import {
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
 import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
+import { longConversation } from './support/long-conversation.js';
+import { demoAgent } from '../tests/fixtures/transcripts.js';
 
 /** The messages a chat shows after `transcripts` ran through a real ChatController. */
 const after = (...transcripts: RecordedTranscript[]) => [
@@ -83,5 +85,30 @@ export const Dark: Story = {
   parameters: { themeMode: 'dark' },
   play: async ({ canvasElement }) => {
     await expect(messageTexts(canvasElement, 'assistant')).toHaveLength(2);
+  },
+};
+
+/**
+ * 1,500 messages, the last answer still streaming. Only the messages near the viewport are
+ * mounted (spacers stand in for the rest), so it opens and scrolls like a short chat.
+ */
+export const LongConversation: Story = {
+  name: 'Long conversation',
+  render: () => ({
+    Component: MessageList,
+    props: { messages: longConversation(1500, { streaming: true }), agents: [demoAgent] },
+  }),
+  play: async ({ canvasElement }) => {
+    const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]');
+    if (!list) throw new Error('No message list.');
+    const rendered = () => list.querySelectorAll('[data-slot="message"]').length;
+    await expect(list).toHaveAttribute('data-count', '1500');
+    // The list is the scroll container (bounded by the frame), not the page.
+    await expect(list.scrollHeight).toBeGreaterThan(list.clientHeight * 10);
+    await waitFor(() =>
+      expect(list.scrollHeight - list.scrollTop - list.clientHeight).toBeLessThan(2),
+    );
+    await expect(rendered()).toBeLessThanOrEqual(60);
+    await expect(streamingCursor(canvasElement)).not.toBeNull();
   },
 };

@@ -42,8 +42,10 @@ export const Running: Story = {
 /** Finished: the result shows inline and in full when opened. */
 export const Completed: Story = {
   args: { part: part({ result: '126' }) },
-  play: async ({ canvas, canvasElement }) => {
-    await expect(canvas.getByText('→ 126')).toBeVisible();
+  play: async ({ canvasElement }) => {
+    const inline = canvasElement.querySelector('[data-slot="tool-call-result-inline"]');
+    await expect(inline).toBeVisible();
+    await expect(inline).toHaveTextContent('126');
     await expect(canvasElement.querySelector('[data-slot="tool-call-result"]')).toHaveTextContent(
       '126',
     );

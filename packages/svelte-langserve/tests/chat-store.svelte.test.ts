@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatController, InMemoryTransport, messageText } from '../src/lib/client/index.js';
 import { ok } from '../src/lib/protocol/index.js';
 import { ChatStore, createChatStore } from '../src/lib/state/index.js';
-import { agent, conversation, runEvents } from './fixtures.js';
+import { agent, conversation, runEvents, userMessage } from './fixtures.js';
 
 function manualFrames() {
   const queue: (() => void)[] = [];
@@ -93,5 +93,35 @@ describe('ChatStore (runes)', () => {
     local.connect();
     expect(transport.connected).toBe(true);
     local.destroy();
+  });
+
+  it('sends its agents and settings unless the call names others', async () => {
+    const received: unknown[] = [];
+    const transport = new InMemoryTransport({
+      handlers: {
+        'agents:list': () => ok({ agents: [agent] }),
+        'conversations:create': () => ok({ conversation }),
+        'messages:send': (payload) => {
+          received.push(payload);
+          return ok({
+            message: userMessage({ clientMessageId: payload.clientMessageId }),
+            runs: [],
+          });
+        },
+      },
+    });
+    const store = new ChatStore(new ChatController({ transport }), () => {});
+    store.connect();
+    await store.send('Plain');
+    store.agentIds = ['chatbot'];
+    store.settings = { temperature: 0.3 };
+    await store.send('Stored');
+    await store.send('Explicit', { settings: { maxTokens: 5 } });
+    expect(received).toEqual([
+      expect.not.objectContaining({ settings: expect.anything() }),
+      expect.objectContaining({ agentIds: ['chatbot'], settings: { temperature: 0.3 } }),
+      expect.objectContaining({ agentIds: ['chatbot'], settings: { maxTokens: 5 } }),
+    ]);
+    store.destroy();
   });
 });

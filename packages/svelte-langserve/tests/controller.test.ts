@@ -24,7 +24,7 @@ function scriptedTransport(options: { sendResults?: Result<never>[]; stepDelayMs
     handlers: {
       'agents:list': () => ok({ agents: [agent] }),
       'conversations:create': () => ok({ conversation }),
-      'conversations:join': () => ok({ conversation, messages: [], runs: [] }),
+      'conversations:join': () => ok({ conversation, messages: [], hasMore: false, runs: [] }),
       'messages:send': (payload: RequestPayload<'messages:send'>, context) => {
         const failure = sendResults.shift();
         if (failure) return failure;
@@ -115,12 +115,6 @@ describe('ChatController', () => {
     expect(controller.snapshot.chat.status).toBe('error');
   });
 
-  it('fails a send while disconnected instead of hanging', async () => {
-    const controller = new ChatController({ transport: scriptedTransport(), sendRetries: 0 });
-    const result = await controller.send('Hello');
-    expect(result).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-  });
-
   it('cancels every live run and ignores a run that already ended', async () => {
     const transport = scriptedTransport({ stepDelayMs: 20 });
     const controller = new ChatController({ transport });
@@ -157,5 +151,44 @@ describe('ChatController', () => {
     transport.connect();
     transport.emit('run:event', runEvents(['x'])[0]!);
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('passes settings and agent ids to the server, and keeps them on retries', async () => {
+    const received: RequestPayload<'messages:send'>[] = [];
+    const failures = [fail('unavailable', 'busy'), fail('unavailable', 'still busy')];
+    const transport = new InMemoryTransport({
+      speed: 0,
+      handlers: {
+        'agents:list': () => ok({ agents: [agent] }),
+        'conversations:create': () => ok({ conversation }),
+        'messages:send': (payload) => {
+          received.push(structuredClone(payload));
+          return (
+            failures.shift() ??
+            ok({ message: userMessage({ clientMessageId: payload.clientMessageId }), runs: [] })
+          );
+        },
+      },
+    });
+    const controller = new ChatController({ transport, retryDelayMs: () => 0 });
+    controller.connect();
+    const settings = { temperature: 0.4, maxTokens: 256 };
+    const result = await controller.send('Hello', { agentIds: ['chatbot'], settings });
+    expect(result.ok).toBe(true);
+    expect(received).toHaveLength(3);
+    for (const payload of received) {
+      expect(payload.agentIds).toEqual(['chatbot']);
+      expect(payload.settings).toEqual({ temperature: 0.4, maxTokens: 256 });
+    }
+    expect(new Set(received.map((payload) => payload.clientMessageId)).size).toBe(1);
+  });
+
+  it('sends no settings field when none is set', async () => {
+    const transport = scriptedTransport();
+    const controller = new ChatController({ transport });
+    controller.connect();
+    await controller.send('Hello', { settings: { temperature: undefined } });
+    const send = transport.requests.find((request) => request.event === 'messages:send');
+    expect(send?.payload).not.toHaveProperty('settings');
   });
 });

@@ -16,6 +16,20 @@ describe('protocol types', () => {
       clientMessageId: string;
       text: string;
       agentIds?: string[] | undefined;
+      settings?:
+        | {
+            temperature?: number | undefined;
+            maxTokens?: number | undefined;
+            topP?: number | undefined;
+          }
+        | undefined;
+      parentId?: string | null | undefined;
+    }>();
+    // The wire shape of settings is the protocol's RunSettings.
+    expectTypeOf<NonNullable<RequestPayload<'messages:send'>['settings']>>().toEqualTypeOf<{
+      temperature?: number | undefined;
+      maxTokens?: number | undefined;
+      topP?: number | undefined;
     }>();
     expectTypeOf<RequestPayload<'runs:cancel'>>().toEqualTypeOf<{ runId: string }>();
     // Negative: a send without text is not a send payload.

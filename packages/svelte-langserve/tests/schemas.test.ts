@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_MESSAGE_LENGTH,
+  MAX_USER_ID_LENGTH,
   REQUEST_NAMES,
   fail,
   handshakeAuthSchema,
@@ -14,8 +15,16 @@ describe('request schemas', () => {
       [
         'agents:list',
         'conversations:create',
+        'conversations:delete',
+        'conversations:invite',
         'conversations:join',
+        'conversations:leave',
+        'conversations:list',
+        'conversations:update',
+        'messages:history',
+        'messages:regenerate',
         'messages:send',
+        'presence:typing',
         'runs:cancel',
       ].sort(),
     );
@@ -62,6 +71,33 @@ describe('request schemas', () => {
   it('accepts an empty agents:list payload only', () => {
     expect(parseRequest('agents:list', {}).ok).toBe(true);
     expect(parseRequest('agents:list', { all: true }).ok).toBe(false);
+  });
+
+  it('validates invitations: user ids are kept as given, blank or oversized ones refused', () => {
+    expect(
+      parseRequest('conversations:invite', { conversationId: ' c1 ', userId: 'dev:bo' }),
+    ).toEqual({
+      ok: true,
+      value: { conversationId: 'c1', userId: 'dev:bo' },
+    });
+    const invite = (userId: unknown) =>
+      parseRequest('conversations:invite', { conversationId: 'c1', userId }).ok;
+    expect(invite(' padded ')).toBe(true);
+    expect(invite('  ')).toBe(false);
+    expect(invite('')).toBe(false);
+    expect(invite(7)).toBe(false);
+    expect(invite('u'.repeat(MAX_USER_ID_LENGTH))).toBe(true);
+    expect(invite('u'.repeat(MAX_USER_ID_LENGTH + 1))).toBe(false);
+  });
+
+  it('validates typing: a boolean, nothing else', () => {
+    expect(parseRequest('presence:typing', { conversationId: 'c1', typing: true }).ok).toBe(true);
+    expect(parseRequest('presence:typing', { conversationId: 'c1', typing: false }).ok).toBe(true);
+    expect(parseRequest('presence:typing', { conversationId: 'c1', typing: 'yes' }).ok).toBe(false);
+    expect(parseRequest('presence:typing', { conversationId: 'c1' }).ok).toBe(false);
+    expect(
+      parseRequest('presence:typing', { conversationId: 'c1', typing: true, userId: 'x' }).ok,
+    ).toBe(false);
   });
 
   it('validates the handshake', () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ThemeState, type ThemeMode, darkTokens, toCssVariables } from '../src/lib/theme/index.js';
+import {
+  THEME_TOKENS,
+  THEME_VARIANTS,
+  ThemeState,
+  type ThemeMode,
+  type ThemeVariant,
+  darkTokens,
+  toCssVariables,
+  variantTokens,
+} from '../src/lib/theme/index.js';
 
 describe('ThemeState', () => {
   it('resolves fixed modes and follows the OS for auto', () => {
@@ -12,6 +21,30 @@ describe('ThemeState', () => {
     // The jsdom stub of matchMedia prefers light.
     expect(theme.mode).toBe('auto');
     expect(theme.resolved).toBe('light');
+  });
+});
+
+describe('ThemeState variant', () => {
+  it("defaults to 'default' and follows its getter", () => {
+    expect(new ThemeState(() => 'light').variant).toBe('default');
+    let variant = $state<ThemeVariant>('compact');
+    const theme = new ThemeState(
+      () => 'light',
+      () => variant,
+    );
+    expect(theme.variant).toBe('compact');
+    variant = 'comfortable';
+    expect(theme.variant).toBe('comfortable');
+  });
+});
+
+describe('variantTokens', () => {
+  it('has every variant, and only changes known tokens', () => {
+    expect(Object.keys(variantTokens)).toEqual([...THEME_VARIANTS]);
+    expect(variantTokens.default).toEqual({});
+    for (const tokens of Object.values(variantTokens)) {
+      for (const name of Object.keys(tokens)) expect(THEME_TOKENS).toContain(name);
+    }
   });
 });
 

@@ -1,5 +1,11 @@
 import type { BaseMessage } from '@langchain/core/messages';
-import type { AgentInfo, MessageMetadata } from 'svelte-langserve/protocol';
+import type {
+  AgentHealth,
+  AgentInfo,
+  AgentSettingsSpec,
+  MessageMetadata,
+  RunSettings,
+} from 'svelte-langserve/protocol';
 
 /** One item of a LangGraph `streamMode: "messages"` stream: a message (chunk) and its metadata. */
 export type MessageStreamItem = [BaseMessage, Record<string, unknown>];
@@ -15,14 +21,70 @@ export const RUN_STREAM_MODES: ['messages', 'updates'] = ['messages', 'updates']
 export interface AgentGraph {
   stream(
     input: { messages: BaseMessage[] },
-    options: { streamMode: ['messages', 'updates']; signal: AbortSignal },
+    options: {
+      streamMode: ['messages', 'updates'];
+      signal: AbortSignal;
+      /** The run's settings (already checked against the agent's spec). */
+      settings?: RunSettings;
+    },
   ): Promise<AsyncIterable<AgentStreamItem>>;
 }
 
 /** An agent the server offers: what clients see of it, and the graph that answers. */
 export interface Agent {
-  info: AgentInfo;
+  /** What clients see; `health` is filled in from {@link Agent.health} when listed. */
+  info: Omit<AgentInfo, 'health'>;
   /** Carried by every assistant message the agent writes. */
   metadata: MessageMetadata;
   graph: AgentGraph;
+  /** The runtime settings the agent accepts (also in `info.settings`). */
+  settings: AgentSettingsSpec;
+  /** The history budget sent to the model, in tokens. */
+  contextTokens?: number;
+  health: AgentHealthTracker;
+  /**
+   * True when the model always reports why it stopped (OpenAI's `finish_reason`, Anthropic's
+   * `stop_reason`): a turn without one was cut short and the run fails instead of completing.
+   */
+  requiresFinishReason?: boolean;
+}
+
+/** How many failed runs in a row make an agent `degraded`. */
+export const DEGRADED_AFTER_FAILURES = 2;
+
+/**
+ * An agent's health: `unconfigured` (fixed, with the reason) or, from the outcomes of its
+ * runs, `ready` until {@link DEGRADED_AFTER_FAILURES} runs in a row failed, then `degraded`
+ * (with the last error) until one completes.
+ */
+export class AgentHealthTracker {
+  readonly #unconfigured: string | undefined;
+  #failures = 0;
+  #lastError = '';
+
+  constructor(unconfiguredReason?: string) {
+    this.#unconfigured = unconfiguredReason;
+  }
+
+  /** The health as clients see it. */
+  get current(): AgentHealth {
+    if (this.#unconfigured) return { status: 'unconfigured', reason: this.#unconfigured };
+    if (this.#failures >= DEGRADED_AFTER_FAILURES)
+      return {
+        status: 'degraded',
+        reason: `The last ${this.#failures} runs failed: ${this.#lastError}`,
+      };
+    return { status: 'ready' };
+  }
+
+  /** Records a run that reached the model and completed. */
+  succeeded(): void {
+    this.#failures = 0;
+  }
+
+  /** Records a run that failed (a provider or model error, or a timeout). */
+  failed(error: string): void {
+    this.#failures += 1;
+    this.#lastError = error;
+  }
 }

@@ -1,17 +1,24 @@
-import { SystemMessage } from '@langchain/core/messages';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, AIMessageChunk, SystemMessage } from '@langchain/core/messages';
+import type { Runnable } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
+import type { RunSettings } from 'svelte-langserve/protocol';
 import type { ModelProvider } from '../providers/index.js';
 
 /** Most model turns in one run (each tool round trip is one): stops runaway tool loops. */
 export const MAX_MODEL_TURNS = 8;
 
+/** Where a run puts its settings in the graph's `configurable`. */
+export const SETTINGS_KEY = 'runSettings';
+
 /**
- * Builds an agent's LangGraph graph: a `model` node (the provider's model, bound to `tools`
- * when there are any) and, with tools, a `tools` node (LangGraph's `ToolNode`, which turns a
- * tool's error into an error `ToolMessage`) looping back to the model until it answers.
- * A model without `bindTools` gets no tools (see {@link canCallTools}).
+ * Builds an agent's LangGraph graph: a `model` node (the provider's model for the run's
+ * settings, bound to `tools` when there are any) and, with tools, a `tools` node (LangGraph's
+ * `ToolNode`, which turns a tool's error into an error `ToolMessage`) looping back to the model
+ * until it answers. A model without `bindTools` gets no tools (see {@link canCallTools}).
+ * The run's settings are read from `configurable[SETTINGS_KEY]`.
  */
 export function createAgentGraph(options: {
   id: string;
@@ -19,18 +26,32 @@ export function createAgentGraph(options: {
   provider: ModelProvider;
   tools: StructuredToolInterface[];
 }) {
-  const { provider } = options;
-  const { systemPrompt } = options;
-  const base = provider.chatModel;
-  const tools = typeof base.bindTools === 'function' ? options.tools : [];
-  const model = tools.length > 0 && base.bindTools ? base.bindTools(tools) : base;
+  const { provider, systemPrompt } = options;
+  const tools = canCallTools(provider) ? options.tools : [];
+  const bound = new WeakMap<BaseChatModel, Runnable>();
+  const modelFor = (settings: RunSettings | undefined): Runnable => {
+    const base =
+      settings && provider.withSettings ? provider.withSettings(settings) : provider.chatModel;
+    let model = bound.get(base);
+    if (!model) {
+      model = tools.length > 0 && base.bindTools ? base.bindTools(tools) : base;
+      bound.set(base, model);
+    }
+    return model;
+  };
   const graph = new StateGraph(MessagesAnnotation).addNode('model', async (state, config) => {
+    const settings = config.configurable?.[SETTINGS_KEY] as RunSettings | undefined;
     // Passing `config` forwards the run's abort signal and streaming callbacks to the model.
-    const response = await model.invoke(
+    // `stream` rather than `invoke`: ChatOpenAI's streaming invoke estimates token counts after
+    // the answer (downloading a tokenizer), delaying the turn's end; streaming does not.
+    const stream = await modelFor(settings).stream(
       [new SystemMessage(systemPrompt), ...state.messages],
       config,
     );
-    return { messages: [response] };
+    let whole: AIMessageChunk | undefined;
+    for await (const chunk of stream as AsyncIterable<AIMessageChunk>)
+      whole = whole ? whole.concat(chunk) : chunk;
+    return { messages: [toMessage(whole)] };
   });
   if (tools.length === 0) {
     return graph.addEdge(START, 'model').addEdge('model', END).compile({ name: options.id });
@@ -41,6 +62,20 @@ export function createAgentGraph(options: {
     .addConditionalEdges('model', toolsCondition, ['tools', END])
     .addEdge('tools', 'model')
     .compile({ name: options.id });
+}
+
+/** A streamed answer's chunks, joined into one complete message (empty when none came). */
+function toMessage(whole: AIMessageChunk | undefined): AIMessage {
+  if (!whole) return new AIMessage({ content: '' });
+  return new AIMessage({
+    content: whole.content,
+    ...(whole.id ? { id: whole.id } : {}),
+    tool_calls: whole.tool_calls ?? [],
+    invalid_tool_calls: whole.invalid_tool_calls ?? [],
+    additional_kwargs: whole.additional_kwargs,
+    response_metadata: whole.response_metadata,
+    ...(whole.usage_metadata ? { usage_metadata: whole.usage_metadata } : {}),
+  });
 }
 
 /** Whether `provider`'s model can be bound to tools. */

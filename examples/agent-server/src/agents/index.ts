@@ -1,15 +1,17 @@
-import type { AgentHealth } from 'svelte-langserve/protocol';
-import { providerMetadata, type ModelProvider } from '../providers/index.js';
+import type { AppConfig } from '../config.js';
+import { createProvider, providerMetadata, type ModelProvider } from '../providers/index.js';
+import { createRemoteAgent } from '../providers/remote.js';
 import { createTools, type ToolOptions } from '../tools/index.js';
-import type { Agent } from './agent.js';
+import { AgentHealthTracker, type Agent } from './agent.js';
 import { AGENT_DEFINITIONS, type AgentDefinition } from './definitions.js';
-import { canCallTools, createAgentGraph, MAX_MODEL_TURNS } from './graph.js';
+import { canCallTools, createAgentGraph, MAX_MODEL_TURNS, SETTINGS_KEY } from './graph.js';
 
 /** Builds one agent from its definition, answering with `provider`'s model. */
 export function createAgent(
   definition: AgentDefinition,
   provider: ModelProvider,
   toolOptions: ToolOptions,
+  options: { contextTokens?: number } = {},
 ): Agent {
   const all = createTools(toolOptions);
   // A model that cannot call tools answers without them (and lists none).
@@ -21,9 +23,7 @@ export function createAgent(
     provider,
     tools,
   });
-  const health: AgentHealth = provider.unconfiguredReason
-    ? { status: 'unconfigured', reason: provider.unconfiguredReason }
-    : { status: 'ready' };
+  const settings = provider.withSettings ? (provider.settings ?? {}) : {};
   return {
     info: {
       id: definition.id,
@@ -35,21 +35,51 @@ export function createAgent(
       model: provider.model,
       demo: provider.demo,
       tools: [...toolNames],
-      health,
+      settings,
     },
     metadata: providerMetadata(provider),
+    settings,
+    ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
+    health: new AgentHealthTracker(provider.unconfiguredReason),
+    ...(provider.reportsFinishReason ? { requiresFinishReason: true } : {}),
     graph: {
-      stream: (input, options) =>
-        compiled.stream(input, {
-          ...options,
-          // Two graph steps per tool round trip, plus the final answer.
-          recursionLimit: MAX_MODEL_TURNS * 2 + 1,
-        }) as never,
+      stream: ({ messages }, { settings: runSettings, ...rest }) =>
+        compiled.stream(
+          { messages },
+          {
+            ...rest,
+            configurable: { [SETTINGS_KEY]: runSettings ?? {} },
+            // Two graph steps per tool round trip, plus the final answer.
+            recursionLimit: MAX_MODEL_TURNS * 2 + 1,
+          },
+        ) as never,
     },
   };
 }
 
-/** The five built-in agents ({@link AGENT_DEFINITIONS}), all on `provider`. */
-export function createAgents(provider: ModelProvider, toolOptions: ToolOptions): Agent[] {
+/** The built-in agents ({@link AGENT_DEFINITIONS}) all on one `provider` (tests, embedders). */
+export function createAgentsOn(provider: ModelProvider, toolOptions: ToolOptions): Agent[] {
   return AGENT_DEFINITIONS.map((definition) => createAgent(definition, provider, toolOptions));
+}
+
+/**
+ * The enabled agents: each built-in one on the provider and model `config.agents` gives it, and
+ * the remote ones (LangServe endpoints).
+ */
+export function createAgents(
+  config: Pick<AppConfig, 'agents' | 'openai' | 'anthropic' | 'demoTokenDelayMs' | 'docsDir'>,
+): Agent[] {
+  return config.agents.map((agentConfig) => {
+    if (agentConfig.provider === 'remote') return createRemoteAgent(agentConfig);
+    const definition = AGENT_DEFINITIONS.find((candidate) => candidate.id === agentConfig.id);
+    if (!definition) throw new Error(`No built-in agent ${agentConfig.id}.`);
+    return createAgent(
+      definition,
+      createProvider(config, agentConfig),
+      { docsDir: config.docsDir },
+      {
+        contextTokens: agentConfig.contextTokens,
+      },
+    );
+  });
 }

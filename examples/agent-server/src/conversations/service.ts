@@ -4,12 +4,21 @@ import type {
   Conversation,
   ErrorCode,
   Message,
+  RunEvent,
   RunInfo,
+  RunSettings,
 } from 'svelte-langserve/protocol';
+import { resolveRunSettings } from '../providers/settings.js';
 import type { Agent } from '../agents/agent.js';
 import type { RunManager } from '../runs/run-manager.js';
 import type { Run } from '../runs/run.js';
-import { runInfoFromRecord, type ConversationStore, type RunRecord } from './store.js';
+import {
+  isStoreError,
+  runInfoFromRecord,
+  type ConversationStore,
+  type Member,
+  type RunRecord,
+} from './store.js';
 
 /** An expected failure of a request; the socket layer answers it as a typed error. */
 export class ServiceError extends Error {
@@ -30,22 +39,51 @@ export interface SendOutcome {
   runs: Run[];
   /** Run infos of an earlier identical send (a retry): nothing new was created. */
   duplicateRuns: RunInfo[] | null;
+  /** The conversation, when this send gave it its title (it still had the default one). */
+  retitled?: Conversation;
 }
 
 /** A conversation as loaded for a join; {@link JoinSnapshot.commit} makes it current. */
 export interface JoinSnapshot {
   /** Overlays live and recently ended runs' text and lists live runs. Call synchronously. */
-  commit(): { conversation: Conversation; messages: Message[]; runs: RunInfo[] };
+  commit(): { conversation: Conversation; messages: Message[]; hasMore: boolean; runs: RunInfo[] };
 }
 
 const DEFAULT_TITLE = 'New conversation';
+/** Longest title taken from a first message, in characters. */
+const TITLE_LENGTH = 60;
+
+/** A conversation title from a message: its first words, on one line, at most 60 characters. */
+export function titleFrom(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= TITLE_LENGTH) return line;
+  const cut = line.slice(0, TITLE_LENGTH - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`;
+}
+/** Conversations per `conversations:list` page unless the client asks for another size. */
+export const DEFAULT_CONVERSATION_PAGE_SIZE = 20;
+/** Messages per join or `messages:history` page unless the client asks for another size. */
+export const DEFAULT_MESSAGE_PAGE_SIZE = 50;
+
+/**
+ * Access: every request naming a conversation (or a run in one) must come from a member.
+ * A conversation the caller is not a member of answers `not_found` exactly like one that does
+ * not exist, so conversation ids cannot be probed. Members may read, send, rename, change the
+ * agents and leave; only the owner may delete (`forbidden` for other members).
+ */
+const NO_SUCH_CONVERSATION = 'No such conversation.';
 
 /** Conversations, messages and the runs they start. Knows nothing of sockets. */
 export class ConversationService {
   readonly #store: ConversationStore;
   readonly #agents: ReadonlyMap<string, Agent>;
   readonly #runs: RunManager;
-  /** Sends being processed, by (conversation, client message id): retries share the outcome. */
+  /**
+   * Sends being processed, by (user, conversation, client message id): a retry by the same user
+   * shares the outcome. Keyed by user too, so someone else's request (refused or not) is never
+   * the one another user waits on.
+   */
   readonly #sendsInFlight = new Map<string, Promise<SendOutcome>>();
 
   constructor(options: { store: ConversationStore; agents: Agent[]; runs: RunManager }) {
@@ -56,11 +94,21 @@ export class ConversationService {
 
   /** Every agent offered. */
   listAgents(): AgentInfo[] {
-    return [...this.#agents.values()].map((agent) => ({ ...agent.info }));
+    return [...this.#agents.values()].map((agent) => ({
+      ...agent.info,
+      health: agent.health.current,
+    }));
   }
 
-  /** Creates a conversation answered by `agentIds` (default: the first agent). */
-  async create(input: { title?: string; agentIds?: string[] }): Promise<Conversation> {
+  /**
+   * Creates a conversation answered by `agentIds` (default: the first agent); the caller
+   * becomes its owner and first member.
+   */
+  async create(input: {
+    title?: string;
+    agentIds?: string[];
+    userId: string;
+  }): Promise<Conversation> {
     const agentIds = this.#resolveAgents(input.agentIds, undefined).map((agent) => agent.info.id);
     const now = new Date().toISOString();
     return this.#store.createConversation({
@@ -69,26 +117,149 @@ export class ConversationService {
       agentIds,
       createdAt: now,
       updatedAt: now,
+      ownerId: input.userId,
     });
   }
 
-  /** Loads a conversation for a join. */
-  async join(conversationId: string): Promise<JoinSnapshot> {
-    const conversation = await this.#requireConversation(conversationId);
-    const messages = await this.#store.listMessages(conversationId);
+  /** The caller's conversations, most recently active first, in pages. */
+  async list(input: {
+    userId: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
+    try {
+      return await this.#store.listConversations({
+        userId: input.userId,
+        limit: input.limit ?? DEFAULT_CONVERSATION_PAGE_SIZE,
+        ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+      });
+    } catch (error) {
+      if (isStoreError(error, 'invalid_cursor'))
+        throw new ServiceError('invalid_payload', 'The cursor is not one this server gave out.');
+      throw error;
+    }
+  }
+
+  /** Renames a conversation or changes its agents (any member). */
+  async update(input: {
+    conversationId: string;
+    userId: string;
+    title?: string;
+    agentIds?: string[];
+  }): Promise<Conversation> {
+    await this.#requireAccess(input.conversationId, input.userId);
+    const agentIds =
+      input.agentIds &&
+      this.#resolveAgents(input.agentIds, undefined).map((agent) => agent.info.id);
+    const updated = await this.#store.updateConversation(input.conversationId, {
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(agentIds ? { agentIds } : {}),
+      updatedAt: new Date().toISOString(),
+    });
+    if (!updated) throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
+    return updated;
+  }
+
+  /**
+   * Deletes a conversation with its messages, runs and feedback (the owner only). Its live runs
+   * are cancelled first.
+   */
+  async delete(input: { conversationId: string; userId: string }): Promise<void> {
+    const { member } = await this.#requireAccess(input.conversationId, input.userId);
+    if (member.role !== 'owner')
+      throw new ServiceError('forbidden', 'Only the owner may delete this conversation.');
+    for (const run of this.#runs.liveRuns(input.conversationId)) run.cancel();
+    if (!(await this.#store.deleteConversation(input.conversationId)))
+      throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
+  }
+
+  /**
+   * Adds `inviteeId` as a member (role `member`); any member may invite. Inviting someone who
+   * is already a member changes nothing (an owner stays owner). There is no user directory:
+   * any user id is accepted, and that user sees the conversation once they connect.
+   */
+  async invite(input: {
+    conversationId: string;
+    userId: string;
+    inviteeId: string;
+  }): Promise<{ added: boolean }> {
+    await this.#requireAccess(input.conversationId, input.userId);
+    if (await this.#store.isMember(input.conversationId, input.inviteeId)) return { added: false };
+    try {
+      await this.#store.addMember({
+        conversationId: input.conversationId,
+        userId: input.inviteeId,
+        role: 'member',
+        joinedAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      if (isStoreError(error, 'not_found'))
+        throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
+      throw error;
+    }
+    return { added: true };
+  }
+
+  /**
+   * The user ids of a conversation's members, in the order they became members (empty when it
+   * does not exist). No access check: for the server's own use (presence), never a request's.
+   */
+  async memberIds(conversationId: string): Promise<string[]> {
+    return (await this.#store.listMembers(conversationId)).map((member) => member.userId);
+  }
+
+  /** Checks that the caller may use a conversation (for requests that only need that). */
+  async requireAccess(input: { conversationId: string; userId: string }): Promise<Conversation> {
+    return (await this.#requireAccess(input.conversationId, input.userId)).conversation;
+  }
+
+  /** A page of older messages: the `limit` messages just before `before`, oldest first. */
+  async history(input: {
+    conversationId: string;
+    userId: string;
+    before: string;
+    limit?: number;
+  }): Promise<{ messages: Message[]; hasMore: boolean }> {
+    await this.#requireAccess(input.conversationId, input.userId);
+    try {
+      const page = await this.#store.listMessagePage(input.conversationId, {
+        before: input.before,
+        limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
+      });
+      this.#overlayRuns(page.messages);
+      return page;
+    } catch (error) {
+      if (isStoreError(error, 'not_found'))
+        throw new ServiceError('not_found', 'No such message in this conversation.');
+      throw error;
+    }
+  }
+
+  /** Loads a conversation and its latest page of messages for a join. */
+  async join(input: {
+    conversationId: string;
+    userId: string;
+    limit?: number;
+  }): Promise<JoinSnapshot> {
+    const { conversationId } = input;
+    const { conversation } = await this.#requireAccess(conversationId, input.userId);
+    // Runs live before the read have their message stored already: one missing from the page
+    // is older than the page. Runs that start during the read are newer: they are appended.
+    const liveBefore = new Set(this.#runs.liveRuns(conversationId).map((run) => run.id));
+    const { messages, hasMore } = await this.#store.listMessagePage(conversationId, {
+      limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
+    });
     return {
       commit: () => {
         // Runs move on while the store is read: their in-memory state is the newer truth.
+        this.#overlayRuns(messages);
         const byId = new Set(messages.map((message) => message.id));
-        for (const message of messages) {
-          const run = message.runId ? this.#runs.get(message.runId) : undefined;
-          if (run) Object.assign(message, run.messageSnapshot());
-        }
         const live = this.#runs.liveRuns(conversationId);
         for (const run of live) {
-          if (!byId.has(run.messageId)) messages.push(run.message());
+          if (byId.has(run.messageId) || (hasMore && liveBefore.has(run.id))) continue;
+          messages.push(run.message());
         }
-        return { conversation, messages, runs: live.map((run) => run.info()) };
+        return { conversation, messages, hasMore, runs: live.map((run) => run.info()) };
       },
     };
   }
@@ -99,20 +270,61 @@ export class ConversationService {
    */
   send(input: {
     conversationId: string;
+    userId: string;
     clientMessageId: string;
     text: string;
     agentIds?: string[];
+    settings?: RunSettings;
+    parentId?: string | null;
   }): Promise<SendOutcome> {
-    const key = `${input.conversationId}\u0000${input.clientMessageId}`;
+    const key = `${input.userId}\u0000${input.conversationId}\u0000${input.clientMessageId}`;
     const inFlight = this.#sendsInFlight.get(key);
-    if (inFlight) return inFlight.then((outcome) => this.#asDuplicate(outcome));
+    // A retry shares the send in flight, but only a member's: anyone else is refused first.
+    if (inFlight)
+      return this.#requireAccess(input.conversationId, input.userId)
+        .then(() => inFlight)
+        .then((outcome) => this.#asDuplicate(outcome));
     const promise = this.#send(input).finally(() => this.#sendsInFlight.delete(key));
     this.#sendsInFlight.set(key, promise);
     return promise;
   }
 
-  /** Cancels a run. */
-  async cancel(runId: string): Promise<RunInfo> {
+  /**
+   * How many runs a send would start: one per named agent, else one per agent of the
+   * conversation (1 when the conversation is unknown to the user: the send is refused anyway).
+   */
+  async runsForSend(input: {
+    conversationId: string;
+    userId: string;
+    agentIds?: string[];
+  }): Promise<number> {
+    if (input.agentIds?.length) return new Set(input.agentIds).size;
+    try {
+      const { conversation } = await this.#requireAccess(input.conversationId, input.userId);
+      return Math.max(1, conversation.agentIds.length);
+    } catch {
+      return 1;
+    }
+  }
+
+  /**
+   * The events of a run in conversation `conversationId` after `seq` (what a re-joining client
+   * missed), or undefined when the run's events are no longer kept (or it is another
+   * conversation's run). Call synchronously with the join's commit.
+   */
+  replay(conversationId: string, runId: string, seq: number): RunEvent[] | undefined {
+    const run = this.#runs.get(runId);
+    if (!run || run.conversationId !== conversationId) return undefined;
+    return run.eventsAfter(seq);
+  }
+
+  /** Cancels a run (of a conversation the caller is a member of). */
+  async cancel(input: { runId: string; userId: string }): Promise<RunInfo> {
+    const { runId } = input;
+    const conversationId =
+      this.#runs.get(runId)?.conversationId ?? (await this.#store.getRun(runId))?.conversationId;
+    if (conversationId === undefined || !(await this.#store.isMember(conversationId, input.userId)))
+      throw new ServiceError('not_found', 'No such run.');
     const outcome = await this.#runs.cancel(runId);
     if (outcome.outcome === 'not_found') throw new ServiceError('not_found', 'No such run.');
     if (outcome.outcome === 'ended')
@@ -122,40 +334,67 @@ export class ConversationService {
 
   async #send(input: {
     conversationId: string;
+    userId: string;
     clientMessageId: string;
     text: string;
     agentIds?: string[];
+    settings?: RunSettings;
+    parentId?: string | null;
   }): Promise<SendOutcome> {
-    const conversation = await this.#requireConversation(input.conversationId);
+    const { conversation } = await this.#requireAccess(input.conversationId, input.userId);
     const existing = await this.#store.findByClientMessageId(
       input.conversationId,
       input.clientMessageId,
     );
-    if (existing) {
-      const records = await this.#store.listRunsByTrigger(existing.id);
-      return { message: existing, runs: [], duplicateRuns: records.map((r) => this.#runInfo(r)) };
-    }
+    if (existing) return this.#duplicateOf(existing);
     if (this.#runs.closing)
       throw new ServiceError('unavailable', 'The server is shutting down. Try again.', true);
     const agents = this.#resolveAgents(input.agentIds, conversation.agentIds);
-    const message = await this.#store.appendMessage({
-      id: randomUUID(),
-      conversationId: conversation.id,
-      role: 'user',
-      parts: [{ type: 'text', text: input.text }],
-      status: 'complete',
-      createdAt: new Date().toISOString(),
-      clientMessageId: input.clientMessageId,
-    });
+    const planned = this.#plan(agents, input.settings);
+    const parentId = await this.#parentFor(conversation.id, input.parentId);
+    let message: Message;
+    try {
+      message = await this.#store.appendMessage({
+        id: randomUUID(),
+        conversationId: conversation.id,
+        ...(parentId ? { parentId } : {}),
+        role: 'user',
+        parts: [{ type: 'text', text: input.text }],
+        status: 'complete',
+        createdAt: new Date().toISOString(),
+        clientMessageId: input.clientMessageId,
+        authorId: input.userId,
+      });
+    } catch (error) {
+      // Another writer (another server instance) stored the same client message id first: the
+      // database's unique constraint decided, and this is a retry of that send.
+      if (isStoreError(error, 'already_exists')) {
+        const winner = await this.#store.findByClientMessageId(
+          input.conversationId,
+          input.clientMessageId,
+        );
+        if (winner) return this.#duplicateOf(winner);
+      }
+      if (isStoreError(error, 'not_found'))
+        throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
+      throw error;
+    }
     const runs: Run[] = [];
     try {
-      for (const agent of agents) runs.push(await this.#runs.prepare(agent, message));
+      for (const { agent, settings } of planned)
+        runs.push(await this.#runs.prepare(agent, message, settings));
     } catch (error) {
       // Runs prepared before the failure would never start: end them, so none hangs "running".
       for (const run of runs) run.interrupt();
       throw error;
     }
-    return { message, runs, duplicateRuns: null };
+    // A conversation still called "New conversation" is named after its first message.
+    let retitled: Conversation | undefined;
+    if (conversation.title === DEFAULT_TITLE)
+      retitled = await this.#store.updateConversation(conversation.id, {
+        title: titleFrom(input.text),
+      });
+    return { message, runs, duplicateRuns: null, ...(retitled ? { retitled } : {}) };
   }
 
   #asDuplicate(outcome: SendOutcome): SendOutcome {
@@ -167,14 +406,112 @@ export class ConversationService {
     };
   }
 
+  /**
+   * Checks that every agent can run with `settings` (configured, settings in range) before
+   * anything is stored; returns each agent with the settings to use.
+   */
+  #plan(agents: Agent[], requested: RunSettings | undefined) {
+    return agents.map((agent) => {
+      const health = agent.health.current;
+      if (health.status === 'unconfigured')
+        throw new ServiceError(
+          'unavailable',
+          `${agent.info.name} is not configured: ${health.reason ?? 'its provider lacks settings'}`,
+        );
+      const resolved = resolveRunSettings(agent.settings, requested, agent.info.name);
+      if (!resolved.ok) throw new ServiceError('invalid_payload', resolved.error);
+      return { agent, settings: resolved.settings };
+    });
+  }
+
+  /**
+   * The parent of a new user message: the one named (which must be in the conversation), none
+   * for `null` (a new root: an edit of the first message), else the conversation's latest.
+   */
+  async #parentFor(conversationId: string, requested: string | null | undefined) {
+    if (requested === null) return undefined;
+    if (requested === undefined) {
+      const { messages } = await this.#store.listMessagePage(conversationId, { limit: 1 });
+      return messages.at(-1)?.id;
+    }
+    const parent = await this.#store.getMessage(requested);
+    if (!parent || parent.conversationId !== conversationId)
+      throw new ServiceError('not_found', 'No such message in this conversation.');
+    return parent.id;
+  }
+
+  /**
+   * Answers a user message again: new runs whose answers are siblings of `messageId` (an
+   * assistant message), by its agent unless `agentIds` names others. Nothing is stored for a
+   * refused request.
+   */
+  async regenerate(input: {
+    conversationId: string;
+    userId: string;
+    messageId: string;
+    agentIds?: string[];
+    settings?: RunSettings;
+  }): Promise<Run[]> {
+    const { conversation } = await this.#requireAccess(input.conversationId, input.userId);
+    const answer = await this.#store.getMessage(input.messageId);
+    if (!answer || answer.conversationId !== conversation.id)
+      throw new ServiceError('not_found', 'No such message in this conversation.');
+    if (answer.role !== 'assistant')
+      throw new ServiceError(
+        'invalid_payload',
+        'Only an answer can be regenerated; edit a user message instead.',
+      );
+    const triggerId =
+      answer.parentId ??
+      (answer.runId ? (await this.#store.getRun(answer.runId))?.triggerMessageId : undefined);
+    const trigger = triggerId ? await this.#store.getMessage(triggerId) : undefined;
+    if (!trigger) throw new ServiceError('not_found', 'The question of this answer is gone.');
+    if (this.#runs.closing)
+      throw new ServiceError('unavailable', 'The server is shutting down. Try again.', true);
+    const agents = this.#resolveAgents(
+      input.agentIds ?? (answer.agentId ? [answer.agentId] : undefined),
+      conversation.agentIds,
+    );
+    const planned = this.#plan(agents, input.settings);
+    const runs: Run[] = [];
+    try {
+      for (const { agent, settings } of planned)
+        runs.push(await this.#runs.prepare(agent, trigger, settings));
+    } catch (error) {
+      for (const run of runs) run.interrupt();
+      throw error;
+    }
+    return runs;
+  }
+
+  async #duplicateOf(existing: Message): Promise<SendOutcome> {
+    const records = await this.#store.listRunsByTrigger(existing.id);
+    return { message: existing, runs: [], duplicateRuns: records.map((r) => this.#runInfo(r)) };
+  }
+
   #runInfo(record: RunRecord): RunInfo {
     return this.#runs.get(record.id)?.info() ?? runInfoFromRecord(record);
   }
 
-  async #requireConversation(id: string): Promise<Conversation> {
-    const conversation = await this.#store.getConversation(id);
-    if (!conversation) throw new ServiceError('not_found', 'No such conversation.');
-    return conversation;
+  /** Overlays the in-memory text of live and recently ended runs onto stored messages. */
+  #overlayRuns(messages: Message[]): void {
+    for (const message of messages) {
+      const run = message.runId ? this.#runs.get(message.runId) : undefined;
+      if (run) Object.assign(message, run.messageSnapshot());
+    }
+  }
+
+  /** The conversation and the caller's membership; `not_found` for both absent and not-yours. */
+  async #requireAccess(
+    conversationId: string,
+    userId: string,
+  ): Promise<{ conversation: Conversation; member: Member }> {
+    const [conversation, member] = await Promise.all([
+      this.#store.getConversation(conversationId),
+      this.#store.getMember(conversationId, userId),
+    ]);
+    if (!conversation || !member) throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
+    return { conversation, member };
   }
 
   #resolveAgents(requested: string[] | undefined, fallback: string[] | undefined): Agent[] {

@@ -1,10 +1,13 @@
-import type {
-  Conversation,
-  Message,
-  RunInfo,
-  RunTerminalStatus,
-  RunStatus,
+import {
+  applyRunEventToParts,
+  type Conversation,
+  type Message,
+  type MessagePart,
+  type RunInfo,
+  type RunTerminalStatus,
+  type RunStatus,
 } from 'svelte-langserve/protocol';
+import { comesBefore, decodeConversationCursor, encodeConversationCursor } from './cursor.js';
 
 /** A run as the store records it (its live state — seq, events — lives in the run manager). */
 export interface RunRecord {
@@ -17,24 +20,140 @@ export interface RunRecord {
   agentId: string;
   status: RunStatus;
   createdAt: string;
+  /** Model calls made (1 unless retried). */
+  attempt?: number;
+  startedAt?: string;
+  /** Set when the status becomes terminal. */
+  endedAt?: string;
+  usage?: Record<string, unknown>;
+  error?: string;
 }
+
+/** What a run records when it ends. */
+export type RunEndDetails = Partial<Pick<RunRecord, 'attempt' | 'startedAt' | 'usage' | 'error'>>;
 
 /** The fields of a message that may change after it is created. */
 export type MessagePatch = Partial<Pick<Message, 'parts' | 'status' | 'error' | 'metadata'>>;
 
+/** The fields of a conversation that may change after it is created. */
+export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'agentIds' | 'updatedAt'>>;
+
+/** What a member may do: the owner may also delete the conversation. */
+export type MemberRole = 'owner' | 'member';
+
+/** A user's membership of a conversation. */
+export interface Member {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  joinedAt: string;
+}
+
+/** Options of {@link ConversationStore.listConversations}. */
+export interface ConversationListOptions {
+  /** Only conversations this user is a member of. Default: every conversation. */
+  userId?: string;
+  /** Page size. Default: no limit. */
+  limit?: number;
+  /** `nextCursor` of the previous page (opaque). An invalid one throws `invalid_cursor`. */
+  cursor?: string;
+}
+
+/** A page of conversations, newest `updatedAt` first (then by id). */
+export interface ConversationPage {
+  conversations: Conversation[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Options of {@link ConversationStore.listMessagePage}. */
+export interface MessagePageOptions {
+  /** The page ends just before this message (default: the latest messages). */
+  before?: string;
+  limit: number;
+}
+
+/** A page of messages, oldest first. */
+export interface MessagePage {
+  messages: Message[];
+  /** Whether older messages exist. */
+  hasMore: boolean;
+}
+
+/** A user's rating of a message (one per message and user; setting it again replaces it). */
+export interface Feedback {
+  messageId: string;
+  userId: string;
+  value: 'up' | 'down';
+  comment?: string;
+  createdAt: string;
+}
+
+/** Why a store refused a write or a read; the service turns it into a typed error. */
+export type StoreErrorKind = 'already_exists' | 'not_found' | 'invalid_cursor';
+
+/** An expected refusal of a store (every implementation throws the same kinds). */
+export class StoreError extends Error {
+  readonly kind: StoreErrorKind;
+
+  constructor(kind: StoreErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.kind = kind;
+  }
+}
+
+/** Whether `error` is a {@link StoreError} of `kind`. */
+export function isStoreError(error: unknown, kind: StoreErrorKind): error is StoreError {
+  return error instanceof StoreError && error.kind === kind;
+}
+
 /**
- * Where conversations, messages and runs live. Every method is async so that SQLite and
- * PostgreSQL implementations can back the same interface. Returned objects are copies: changing
- * them does not change the store.
+ * Where conversations, messages, runs, memberships and feedback live. Every method is async so
+ * that SQLite and PostgreSQL implementations (`src/storage/`) back the same interface as
+ * {@link InMemoryConversationStore}; `tests/storage.contract.test.ts` holds all three to one
+ * contract. Returned objects are copies: changing them does not change the store.
  */
 export interface ConversationStore {
+  /**
+   * Stores a conversation; with an `ownerId`, the owner becomes its `owner` member in the same
+   * write. Throws `already_exists` for a taken id.
+   */
   createConversation(conversation: Conversation): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | undefined>;
-  listConversations(): Promise<Conversation[]>;
-  /** Messages of a conversation, oldest first. */
+  /** A page of conversations, newest `updatedAt` first (then by id). */
+  listConversations(options?: ConversationListOptions): Promise<ConversationPage>;
+  /** Changes the title, agents or `updatedAt`; undefined when there is no such conversation. */
+  updateConversation(id: string, patch: ConversationPatch): Promise<Conversation | undefined>;
+  /**
+   * Deletes a conversation with its members, messages, runs and feedback. Whether it existed.
+   */
+  deleteConversation(id: string): Promise<boolean>;
+
+  /** Adds a member, or changes the role of an existing one. Throws `not_found` without the conversation. */
+  addMember(member: Member): Promise<Member>;
+  /** Whether the user was a member. */
+  removeMember(conversationId: string, userId: string): Promise<boolean>;
+  /** The user's membership, if any. */
+  getMember(conversationId: string, userId: string): Promise<Member | undefined>;
+  isMember(conversationId: string, userId: string): Promise<boolean>;
+  /** Members in the order they joined. */
+  listMembers(conversationId: string): Promise<Member[]>;
+
+  /** Every message of a conversation, oldest first (for building a model's history). */
   listMessages(conversationId: string): Promise<Message[]>;
+  /**
+   * One page of a conversation's messages, oldest first: the latest `limit`, or the `limit`
+   * just before message `before` (`not_found` when that message is not in the conversation).
+   */
+  listMessagePage(conversationId: string, options: MessagePageOptions): Promise<MessagePage>;
   getMessage(id: string): Promise<Message | undefined>;
-  /** Appends a message; also moves the conversation's `updatedAt`. */
+  /**
+   * Appends a message; also moves the conversation's `updatedAt` forward to its `createdAt`.
+   * Throws `already_exists` when the id, or the `clientMessageId` within the conversation, is
+   * taken (checked by the database itself, so concurrent writers cannot both succeed), and
+   * `not_found` without the conversation.
+   */
   appendMessage(message: Message): Promise<Message>;
   updateMessage(id: string, patch: MessagePatch): Promise<Message | undefined>;
   /** The user message a client sent with `clientMessageId` in this conversation, if any. */
@@ -42,27 +161,61 @@ export interface ConversationStore {
     conversationId: string,
     clientMessageId: string,
   ): Promise<Message | undefined>;
+
+  /** Stores a run. Throws `already_exists` for a taken id, `not_found` without its messages. */
   createRun(run: RunRecord): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  updateRunStatus(id: string, status: RunTerminalStatus): Promise<RunRecord | undefined>;
+  /** Sets a terminal status (and `endedAt`). */
+  /** Ends a run: its terminal status, and what it measured (attempts, timings, usage, error). */
+  updateRunStatus(
+    id: string,
+    status: RunTerminalStatus,
+    details?: RunEndDetails,
+  ): Promise<RunRecord | undefined>;
   /** Runs started by one user message, in creation order. */
   listRunsByTrigger(triggerMessageId: string): Promise<RunRecord[]>;
+  /**
+   * Ends what a previous process left unfinished (it was killed mid-run): every `running` run
+   * becomes `interrupted` with `reason` as its error, and every `streaming` message becomes
+   * `interrupted` with that error (an unfinished tool call in it `failed`, as clients show
+   * it). Call it at start-up, before serving, and only when this process is the database's
+   * only user (SQLite): another instance's live runs would be ended too. The ended run ids.
+   */
+  interruptOrphanedRuns(reason: string): Promise<string[]>;
+
+  /** Sets (or replaces) a user's feedback on a message. Throws `not_found` without the message. */
+  setFeedback(feedback: Feedback): Promise<Feedback>;
+  getFeedback(messageId: string, userId: string): Promise<Feedback | undefined>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
 
-/** A {@link ConversationStore} in process memory. Everything is lost when the process exits. */
+/**
+ * A {@link ConversationStore} in process memory, for tests and embedding. Everything is lost
+ * when the process exits.
+ */
 export class InMemoryConversationStore implements ConversationStore {
   readonly #conversations = new Map<string, Conversation>();
+  readonly #members = new Map<string, Map<string, Member>>();
   readonly #messages = new Map<string, Message>();
   readonly #messageIdsByConversation = new Map<string, string[]>();
   readonly #runs = new Map<string, RunRecord>();
+  readonly #feedback = new Map<string, Feedback>();
 
   async createConversation(conversation: Conversation): Promise<Conversation> {
     if (this.#conversations.has(conversation.id))
-      throw new Error(`Conversation ${conversation.id} already exists.`);
+      throw new StoreError('already_exists', `Conversation ${conversation.id} already exists.`);
     this.#conversations.set(conversation.id, copy(conversation));
     this.#messageIdsByConversation.set(conversation.id, []);
+    const members = new Map<string, Member>();
+    if (conversation.ownerId !== undefined)
+      members.set(conversation.ownerId, {
+        conversationId: conversation.id,
+        userId: conversation.ownerId,
+        role: 'owner',
+        joinedAt: conversation.createdAt,
+      });
+    this.#members.set(conversation.id, members);
     return copy(conversation);
   }
 
@@ -71,15 +224,92 @@ export class InMemoryConversationStore implements ConversationStore {
     return conversation && copy(conversation);
   }
 
-  async listConversations(): Promise<Conversation[]> {
-    return [...this.#conversations.values()]
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-      .map(copy);
+  async listConversations(options: ConversationListOptions = {}): Promise<ConversationPage> {
+    const after =
+      options.cursor === undefined ? undefined : decodeConversationCursor(options.cursor);
+    if (options.cursor !== undefined && !after)
+      throw new StoreError('invalid_cursor', 'The cursor is not one this server made.');
+    const { userId } = options;
+    const all = [...this.#conversations.values()]
+      .filter(
+        (conversation) => userId === undefined || this.#members.get(conversation.id)?.has(userId),
+      )
+      .filter((conversation) => !after || comesBefore(after, conversation))
+      .sort((a, b) => (comesBefore(a, b) ? -1 : 1));
+    const page = options.limit === undefined ? all : all.slice(0, options.limit);
+    const last = page.at(-1);
+    return {
+      conversations: page.map(copy),
+      nextCursor: last && page.length < all.length ? encodeConversationCursor(last) : null,
+    };
+  }
+
+  async updateConversation(
+    id: string,
+    patch: ConversationPatch,
+  ): Promise<Conversation | undefined> {
+    const conversation = this.#conversations.get(id);
+    if (!conversation) return undefined;
+    Object.assign(conversation, copy(patch));
+    return copy(conversation);
+  }
+
+  async deleteConversation(id: string): Promise<boolean> {
+    if (!this.#conversations.delete(id)) return false;
+    this.#members.delete(id);
+    for (const messageId of this.#messageIdsByConversation.get(id) ?? []) {
+      this.#messages.delete(messageId);
+      for (const key of [...this.#feedback.keys()])
+        if (this.#feedback.get(key)?.messageId === messageId) this.#feedback.delete(key);
+    }
+    this.#messageIdsByConversation.delete(id);
+    for (const [runId, run] of this.#runs) if (run.conversationId === id) this.#runs.delete(runId);
+    return true;
+  }
+
+  async addMember(member: Member): Promise<Member> {
+    const members = this.#members.get(member.conversationId);
+    if (!members)
+      throw new StoreError('not_found', `Conversation ${member.conversationId} does not exist.`);
+    members.set(member.userId, copy(member));
+    return copy(member);
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<boolean> {
+    return this.#members.get(conversationId)?.delete(userId) ?? false;
+  }
+
+  async getMember(conversationId: string, userId: string): Promise<Member | undefined> {
+    const member = this.#members.get(conversationId)?.get(userId);
+    return member && copy(member);
+  }
+
+  async isMember(conversationId: string, userId: string): Promise<boolean> {
+    return this.#members.get(conversationId)?.has(userId) ?? false;
+  }
+
+  async listMembers(conversationId: string): Promise<Member[]> {
+    return [...(this.#members.get(conversationId)?.values() ?? [])].map(copy);
   }
 
   async listMessages(conversationId: string): Promise<Message[]> {
     const ids = this.#messageIdsByConversation.get(conversationId) ?? [];
     return ids.map((id) => copy(this.#messages.get(id) as Message));
+  }
+
+  async listMessagePage(conversationId: string, options: MessagePageOptions): Promise<MessagePage> {
+    const ids = this.#messageIdsByConversation.get(conversationId) ?? [];
+    let end = ids.length;
+    if (options.before !== undefined) {
+      end = ids.indexOf(options.before);
+      if (end < 0)
+        throw new StoreError('not_found', `Message ${options.before} is not in this conversation.`);
+    }
+    const start = Math.max(0, end - options.limit);
+    return {
+      messages: ids.slice(start, end).map((id) => copy(this.#messages.get(id) as Message)),
+      hasMore: start > 0,
+    };
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -91,11 +321,20 @@ export class InMemoryConversationStore implements ConversationStore {
     const conversation = this.#conversations.get(message.conversationId);
     const ids = this.#messageIdsByConversation.get(message.conversationId);
     if (!conversation || !ids)
-      throw new Error(`Conversation ${message.conversationId} does not exist.`);
-    if (this.#messages.has(message.id)) throw new Error(`Message ${message.id} already exists.`);
+      throw new StoreError('not_found', `Conversation ${message.conversationId} does not exist.`);
+    if (this.#messages.has(message.id))
+      throw new StoreError('already_exists', `Message ${message.id} already exists.`);
+    if (
+      message.clientMessageId !== undefined &&
+      ids.some((id) => this.#messages.get(id)?.clientMessageId === message.clientMessageId)
+    )
+      throw new StoreError(
+        'already_exists',
+        `A message with client message id ${message.clientMessageId} already exists.`,
+      );
     this.#messages.set(message.id, copy(message));
     ids.push(message.id);
-    conversation.updatedAt = message.createdAt;
+    if (message.createdAt > conversation.updatedAt) conversation.updatedAt = message.createdAt;
     return copy(message);
   }
 
@@ -118,9 +357,13 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async createRun(run: RunRecord): Promise<RunRecord> {
-    if (this.#runs.has(run.id)) throw new Error(`Run ${run.id} already exists.`);
-    this.#runs.set(run.id, copy(run));
-    return copy(run);
+    if (this.#runs.has(run.id))
+      throw new StoreError('already_exists', `Run ${run.id} already exists.`);
+    if (!this.#messages.has(run.messageId) || !this.#messages.has(run.triggerMessageId))
+      throw new StoreError('not_found', `The messages of run ${run.id} do not exist.`);
+    const stored: RunRecord = { attempt: 1, ...copy(run) };
+    this.#runs.set(run.id, stored);
+    return copy(stored);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -128,10 +371,16 @@ export class InMemoryConversationStore implements ConversationStore {
     return run && copy(run);
   }
 
-  async updateRunStatus(id: string, status: RunTerminalStatus): Promise<RunRecord | undefined> {
+  async updateRunStatus(
+    id: string,
+    status: RunTerminalStatus,
+    details: RunEndDetails = {},
+  ): Promise<RunRecord | undefined> {
     const run = this.#runs.get(id);
     if (!run) return undefined;
+    Object.assign(run, copy(details));
     run.status = status;
+    run.endedAt = new Date().toISOString();
     return copy(run);
   }
 
@@ -140,6 +389,54 @@ export class InMemoryConversationStore implements ConversationStore {
       .filter((run) => run.triggerMessageId === triggerMessageId)
       .map(copy);
   }
+
+  async interruptOrphanedRuns(reason: string): Promise<string[]> {
+    const ended: string[] = [];
+    const endedAt = new Date().toISOString();
+    for (const run of this.#runs.values()) {
+      if (run.status !== 'running') continue;
+      Object.assign(run, { status: 'interrupted', endedAt, error: reason });
+      ended.push(run.id);
+    }
+    for (const message of this.#messages.values())
+      if (message.status === 'streaming')
+        Object.assign(message, {
+          status: 'interrupted',
+          error: reason,
+          parts: interruptedParts(message.parts, message.runId, message.conversationId),
+        });
+    return ended;
+  }
+
+  async setFeedback(feedback: Feedback): Promise<Feedback> {
+    if (!this.#messages.has(feedback.messageId))
+      throw new StoreError('not_found', `Message ${feedback.messageId} does not exist.`);
+    this.#feedback.set(`${feedback.messageId}\u0000${feedback.userId}`, copy(feedback));
+    return copy(feedback);
+  }
+
+  async getFeedback(messageId: string, userId: string): Promise<Feedback | undefined> {
+    const feedback = this.#feedback.get(`${messageId}\u0000${userId}`);
+    return feedback && copy(feedback);
+  }
+}
+
+/**
+ * The parts of a message whose run was interrupted: an unfinished tool call ends `failed`, as
+ * the run's own end would have left it.
+ */
+export function interruptedParts(
+  parts: MessagePart[],
+  runId: string | undefined,
+  conversationId: string,
+): MessagePart[] {
+  return applyRunEventToParts(parts, {
+    type: 'end',
+    runId: runId ?? '',
+    conversationId,
+    seq: 0,
+    status: 'interrupted',
+  });
 }
 
 /**

@@ -1,31 +1,53 @@
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
+import { onExpiry } from '../auth/expiry.js';
+import type { TokenAuthority } from '../auth/tokens.js';
 import { isOriginAllowed, type AppConfig } from '../config.js';
 import type { ConversationService } from '../conversations/service.js';
+import { SocketLimits } from '../limits/socket-limits.js';
+import { conversationIdsOfRooms, PresenceTracker } from '../presence/index.js';
 import type { RunManager } from '../runs/run-manager.js';
-import { checkHandshake } from '../socket/handshake.js';
+import { authenticateHandshake, checkHandshake } from '../socket/handshake.js';
 import { registerRequestHandlers } from '../socket/handlers/index.js';
-import type { ProtocolServer } from '../socket/types.js';
-
-/** Largest Socket.IO packet accepted, in bytes (a 32,000-character message fits easily). */
-export const MAX_PACKET_BYTES = 512 * 1024;
+import { conversationRoom, type ProtocolServer } from '../socket/types.js';
 
 /**
- * Attaches a typed Socket.IO server to the app's HTTP server: origin check and protocol
- * handshake, request handlers per socket, and a clean shutdown (live runs end as `interrupted`,
- * then sockets are disconnected, else `app.close()` would wait for them forever).
+ * Attaches a typed Socket.IO server to the app's HTTP server: origin check, protocol handshake
+ * and token verification, request handlers (with their limits) per socket, presence (published
+ * on join, leave, disconnect, invitation and typing), a disconnect when a socket's token
+ * expires, and a clean shutdown (live runs end as `interrupted`, then sockets are
+ * disconnected, else `app.close()` would wait for them forever).
+ *
+ * A frame larger than `config.limits.maxPayloadBytes` (`maxHttpBufferSize`) closes the
+ * connection: Socket.IO drops it before any handler could answer it.
  */
 export function attachSocketIo(
   app: FastifyInstance,
-  options: { config: AppConfig; conversations: ConversationService; runs: RunManager },
+  options: {
+    config: AppConfig;
+    conversations: ConversationService;
+    runs: RunManager;
+    authority: TokenAuthority;
+  },
 ): ProtocolServer {
-  const { config, conversations, runs } = options;
+  const { config, conversations, runs, authority } = options;
   const io: ProtocolServer = new Server(app.server, {
     cors: {
       origin: config.corsOrigins === '*' ? true : config.corsOrigins,
       methods: ['GET', 'POST'],
     },
-    maxHttpBufferSize: MAX_PACKET_BYTES,
+    maxHttpBufferSize: config.limits.maxPayloadBytes,
+    // Short drops: Socket.IO restores the session (rooms, data) and sends the packets missed
+    // meanwhile. The handshake middlewares run again, so the token is checked on every
+    // reconnect. Longer drops fall back to a re-join with replay from the last seq.
+    ...(config.socketRecoveryMs > 0
+      ? {
+          connectionStateRecovery: {
+            maxDisconnectionDuration: config.socketRecoveryMs,
+            skipMiddlewares: false,
+          },
+        }
+      : {}),
     // CORS does not cover WebSocket upgrades: check the Origin header of every request here.
     // Requests without one come from non-browser clients, which CORS would not restrict either.
     allowRequest: (request, callback) => {
@@ -49,16 +71,67 @@ export function attachSocketIo(
     socket.data.protocolVersion = (
       socket.handshake.auth as { protocolVersion: number }
     ).protocolVersion;
-    next();
+    authenticateHandshake(socket, { authority, production: config.production }).then(
+      (identity) => {
+        if (identity instanceof Error) {
+          app.log.info({ reason: identity.message }, 'socket handshake refused');
+          next(identity);
+          return;
+        }
+        Object.assign(socket.data, identity);
+        next();
+      },
+      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+
+  // Presence: online is read from the rooms themselves; typing is kept by the tracker.
+  const presence = new PresenceTracker({
+    listMembers: (conversationId) => conversations.memberIds(conversationId),
+    listConnections: async (conversationId) =>
+      (await io.in(conversationRoom(conversationId)).fetchSockets()).map((socket) => ({
+        socketId: socket.id,
+        userId: socket.data.userId,
+        ...(socket.data.name !== undefined ? { name: socket.data.name } : {}),
+      })),
+    publish: (event) => io.to(conversationRoom(event.conversationId)).emit('presence', event),
+    onError: (error, conversationId) =>
+      app.log.error({ err: error, conversationId }, 'presence event failed'),
   });
 
   io.on('connection', (socket) => {
-    app.log.debug({ socketId: socket.id }, 'socket connected');
-    registerRequestHandlers({ socket, io, conversations, logger: app.log });
+    app.log.debug({ socketId: socket.id, userId: socket.data.userId }, 'socket connected');
+    if (socket.data.expiresAt !== undefined) {
+      // The token's lifetime is the session's: at `exp` the socket is cut off (nothing more is
+      // sent to it). Clients reconnect with a fresh token (POST /auth/refresh).
+      const cancel = onExpiry(socket.data.expiresAt, () => {
+        app.log.info({ socketId: socket.id, userId: socket.data.userId }, 'token expired');
+        socket.disconnect(true);
+      });
+      socket.once('disconnect', cancel);
+    }
+    // Still in its rooms here: the others' presence shows it offline (and not typing).
+    socket.on('disconnecting', () => {
+      for (const conversationId of conversationIdsOfRooms(socket.rooms, conversationRoom('')))
+        presence.left(conversationId, socket.id);
+    });
+    // A restored session is back in its rooms without a join: it is online there again.
+    if (socket.recovered)
+      for (const conversationId of conversationIdsOfRooms(socket.rooms, conversationRoom('')))
+        presence.joined(conversationId);
+    registerRequestHandlers({
+      socket,
+      io,
+      conversations,
+      logger: app.log,
+      limits: new SocketLimits(config.limits, runs),
+      presence,
+    });
   });
 
   app.addHook('preClose', async () => {
     await runs.shutdown();
+    presence.close();
     io.local.disconnectSockets(true);
   });
   app.addHook('onClose', async () => {

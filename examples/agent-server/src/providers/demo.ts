@@ -14,6 +14,7 @@ import {
 } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
+import { textOfContent } from '../agents/content.js';
 import { composeDemoAnswer, hashText, tokenize } from './demo-answers.js';
 import { composeToolAnswer, pickDemoToolCall, splitIntoPieces } from './demo-tools.js';
 
@@ -33,6 +34,8 @@ function toolNameOf(input: BindToolsInput): string | undefined {
 export interface DemoChatModelFields extends BaseChatModelParams {
   /** Pause before each chunk, in ms. @default 25 */
   tokenDelayMs?: number;
+  /** Stop after this many text tokens (finish reason `length`). @default no limit */
+  maxTokens?: number;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
@@ -63,11 +66,7 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function textOf(message: BaseMessage | undefined): string {
-  if (!message) return '';
-  if (typeof message.content === 'string') return message.content;
-  return message.content
-    .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : ''))
-    .join('');
+  return message ? textOfContent(message.content) : '';
 }
 
 /**
@@ -77,15 +76,17 @@ function textOf(message: BaseMessage | undefined): string {
  */
 export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
   readonly tokenDelayMs: number;
+  readonly maxTokens: number | undefined;
 
   static lc_name(): string {
     return 'DemoChatModel';
   }
 
   constructor(fields: DemoChatModelFields = {}) {
-    const { tokenDelayMs, ...rest } = fields;
+    const { tokenDelayMs, maxTokens, ...rest } = fields;
     super(rest);
     this.tokenDelayMs = tokenDelayMs ?? 25;
+    this.maxTokens = maxTokens;
   }
 
   _llmType(): string {
@@ -118,6 +119,7 @@ export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
       const content = textOf(last).replace(/\s*Please fix your mistakes\.?\s*$/, '');
       yield* this.#streamText(
         composeToolAnswer(name, content.replace(/^Error:\s*/, ''), last.status === 'error'),
+        messages,
         options,
         runManager,
       );
@@ -152,7 +154,7 @@ export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
       }
       return;
     }
-    yield* this.#streamText(this.answerFor(messages), options, runManager);
+    yield* this.#streamText(this.answerFor(messages), messages, options, runManager);
   }
 
   #toolNameFor(messages: BaseMessage[], toolCallId: string): string | undefined {
@@ -166,11 +168,14 @@ export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
 
   async *#streamText(
     text: string,
+    messages: BaseMessage[],
     options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
     const signal = options.signal;
-    for (const token of tokenize(text)) {
+    const all = tokenize(text);
+    const tokens = this.maxTokens !== undefined ? all.slice(0, this.maxTokens) : all;
+    for (const token of tokens) {
       await sleep(this.tokenDelayMs, signal);
       // An abort that fired while the chunk was being consumed also stops the stream here.
       signal?.throwIfAborted();
@@ -186,6 +191,27 @@ export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
         chunk,
       });
     }
+    // The demo's own token counts (its tokenizer, not a real model's), and why it stopped.
+    const inputTokens = messages.reduce(
+      (total, message) => total + tokenize(textOf(message)).length,
+      0,
+    );
+    yield new ChatGenerationChunk({
+      text: '',
+      message: new AIMessageChunk({
+        content: '',
+        response_metadata: {
+          model_provider: 'demo',
+          model_name: 'demo',
+          finish_reason: tokens.length < all.length ? 'length' : 'stop',
+        },
+        usage_metadata: {
+          input_tokens: inputTokens,
+          output_tokens: tokens.length,
+          total_tokens: inputTokens + tokens.length,
+        },
+      }),
+    });
   }
 
   async _generate(

@@ -1,4 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
+import type { RunSettings } from 'svelte-langserve/protocol';
 
 /** Options for {@link createOpenAiChatModel}. */
 export interface OpenAiProviderOptions {
@@ -6,8 +7,7 @@ export interface OpenAiProviderOptions {
   apiKey?: string;
   /** Any OpenAI-compatible server (llama.cpp, vLLM, Ollama, LM Studio...). */
   baseURL?: string;
-  /** Retries of a failed request before any output. @default 2 */
-  maxRetries?: number;
+  settings?: RunSettings;
 }
 
 /**
@@ -16,15 +16,24 @@ export interface OpenAiProviderOptions {
  */
 export const PLACEHOLDER_API_KEY = 'not-needed-for-local-servers';
 
-/** A streaming `ChatOpenAI` for OpenAI or any OpenAI-compatible server. */
+/**
+ * A streaming `ChatOpenAI` for OpenAI or any OpenAI-compatible server. The SDK's own retries
+ * are off: the run retries failures before the first token itself, honouring `Retry-After`.
+ */
 export function createOpenAiChatModel(options: OpenAiProviderOptions): ChatOpenAI {
+  const { settings = {} } = options;
   return new ChatOpenAI({
     model: options.model,
     apiKey: options.apiKey ?? PLACEHOLDER_API_KEY,
     streaming: true,
+    // Token usage arrives in a last chunk (stream_options.include_usage).
+    streamUsage: true,
     // Chat Completions is what OpenAI-compatible servers speak; never switch to Responses.
     useResponsesApi: false,
-    maxRetries: options.maxRetries ?? 2,
+    maxRetries: 0,
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
+    ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
     ...(options.baseURL ? { configuration: { baseURL: options.baseURL } } : {}),
   });
 }

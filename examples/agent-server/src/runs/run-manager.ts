@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Message, RunEvent, RunInfo } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
 import { runInfoFromRecord, type ConversationStore } from '../conversations/store.js';
-import { Run } from './run.js';
+import type { RunSettings } from 'svelte-langserve/protocol';
+import { Run, type RunPolicy } from './run.js';
 
 /** Options for {@link RunManager}. */
 export interface RunManagerOptions {
@@ -14,6 +15,10 @@ export interface RunManagerOptions {
   logger: FastifyBaseLogger;
   /** How many ended runs (and their events) stay in memory. @default 500 */
   retainEndedRuns?: number;
+  /** Timeouts and retries of every run. @default DEFAULT_RUN_POLICY */
+  policy?: RunPolicy;
+  /** On shutdown, how long live runs may finish before they are interrupted, in ms. @default 0 */
+  shutdownGraceMs?: number;
 }
 
 /** What {@link RunManager.cancel} reports. */
@@ -21,6 +26,14 @@ export type CancelOutcome =
   | { outcome: 'cancelled'; run: RunInfo }
   | { outcome: 'ended'; run: RunInfo }
   | { outcome: 'not_found' };
+
+/** Run slots held for a send while it is stored (see {@link RunManager.admitRuns}). */
+export interface RunAdmission {
+  /** The send is stored: its runs now count for the user; the reservation is dropped. */
+  bind(runs: readonly Run[]): void;
+  /** The send failed: the reservation is dropped. */
+  release(): void;
+}
 
 /**
  * Creates, tracks, cancels and interrupts runs. Live runs (and recently ended ones, with their
@@ -30,6 +43,10 @@ export class RunManager {
   readonly #options: RunManagerOptions;
   readonly #runs = new Map<string, Run>();
   readonly #ended: string[] = [];
+  /** Who started each live run (the sender's user id) and by which send, if known. */
+  readonly #owners = new Map<string, { userId: string; sendKey?: string }>();
+  /** Run slots reserved for sends still being stored. */
+  readonly #reservations = new Set<{ userId: string; sendKey: string; count: number }>();
   #closing = false;
 
   constructor(options: RunManagerOptions) {
@@ -45,7 +62,12 @@ export class RunManager {
    * Creates a run of `agent` answering `trigger`: stores an empty `streaming` assistant message
    * and the run record. The run emits nothing until {@link Run.start}.
    */
-  async prepare(agent: Agent, trigger: Message): Promise<Run> {
+  async prepare(
+    agent: Agent,
+    trigger: Message,
+    settings?: RunSettings,
+    userId?: string,
+  ): Promise<Run> {
     const { store } = this.#options;
     const id = randomUUID();
     const messageId = randomUUID();
@@ -60,6 +82,8 @@ export class RunManager {
       agentId: agent.info.id,
       runId: id,
       metadata: agent.metadata,
+      // An answer's parent in the message tree is the user message it replies to.
+      parentId: trigger.id,
     });
     await store.createRun({
       id,
@@ -81,12 +105,62 @@ export class RunManager {
       emit: (event) => this.#options.emit(trigger.conversationId, event),
       flushIntervalMs: this.#options.flushIntervalMs,
       logger: this.#options.logger,
+      ...(settings ? { settings } : {}),
+      ...(this.#options.policy ? { policy: this.#options.policy } : {}),
     });
     this.#runs.set(id, run);
+    if (userId !== undefined) this.#owners.set(id, { userId });
     void run.done.then(() => this.#retire(id));
     // Shutting down while this run was being prepared: it must not start.
     if (this.#closing) run.interrupt();
     return run;
+  }
+
+  /**
+   * How many runs `userId` has live (plus run slots reserved for that user's sends that are
+   * still being stored). Runs count for the user who sent the message that started them.
+   */
+  liveRunCount(userId: string): number {
+    let count = 0;
+    for (const [runId, owner] of this.#owners)
+      if (owner.userId === userId && this.#runs.get(runId)?.live) count += 1;
+    for (const reservation of this.#reservations)
+      if (reservation.userId === userId) count += reservation.count;
+    return count;
+  }
+
+  /**
+   * Admits a send by `userId` that will start `count` runs if that keeps the user within
+   * `limit` live runs, holding the slots until the send is stored (so concurrent sends cannot
+   * overshoot); null when it would not. A retry of a send (same `sendKey`) whose runs are
+   * still live or being stored is always admitted: it starts nothing new.
+   */
+  admitRuns(request: {
+    userId: string;
+    count: number;
+    limit: number;
+    sendKey: string;
+  }): RunAdmission | null {
+    const { userId, sendKey } = request;
+    const retry =
+      [...this.#reservations].some((held) => held.userId === userId && held.sendKey === sendKey) ||
+      [...this.#owners].some(
+        ([runId, owner]) =>
+          owner.userId === userId && owner.sendKey === sendKey && this.#runs.get(runId)?.live,
+      );
+    const count = retry ? 0 : request.count;
+    if (count > 0 && this.liveRunCount(userId) + count > request.limit) return null;
+    const reservation = { userId, sendKey, count };
+    this.#reservations.add(reservation);
+    return {
+      bind: (runs) => {
+        this.#reservations.delete(reservation);
+        for (const run of runs) if (run.live) this.#owners.set(run.id, { userId, sendKey });
+      },
+      release: () => {
+        this.#reservations.delete(reservation);
+      },
+    };
   }
 
   /** A run kept in memory (live or recently ended). */
@@ -123,15 +197,28 @@ export class RunManager {
     return { outcome: 'ended', run: runInfoFromRecord(record) };
   }
 
-  /** Stops accepting runs, ends every live run as `interrupted`, and waits until they are stored. */
+  /**
+   * Stops accepting runs, lets live runs finish for up to the grace period, then ends the rest
+   * as `interrupted`, and waits until every one is stored.
+   */
   async shutdown(): Promise<void> {
     this.#closing = true;
     const live = [...this.#runs.values()].filter((run) => run.live);
-    for (const run of live) run.interrupt();
+    const grace = this.#options.shutdownGraceMs ?? 0;
+    if (grace > 0 && live.length > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(live.map((run) => run.done)),
+        new Promise((resolve) => (timer = setTimeout(resolve, grace))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const run of live) if (run.live) run.interrupt();
     await Promise.all(live.map((run) => run.done));
   }
 
   #retire(runId: string): void {
+    this.#owners.delete(runId);
     this.#ended.push(runId);
     const keep = this.#options.retainEndedRuns ?? 500;
     while (this.#ended.length > keep) {

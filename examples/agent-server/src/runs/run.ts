@@ -11,10 +11,43 @@ import {
 } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
 import { toLangChainHistory } from '../agents/history.js';
-import type { ConversationStore, MessagePatch } from '../conversations/store.js';
+import type { ConversationStore, MessagePatch, RunEndDetails } from '../conversations/store.js';
+import type { AIMessage } from '@langchain/core/messages';
+import type { MessageMetadata, RunSettings, TokenUsage } from 'svelte-langserve/protocol';
 import { userSafeRunError } from './errors.js';
 import { RUN_STREAM_MODES } from '../agents/agent.js';
+import {
+  IncompleteAnswerError,
+  isRetryable,
+  ModelIdleTimeoutError,
+  retryDelayMs,
+  RunTimeoutError,
+  sleep,
+} from './retry.js';
 import { adaptMessageStream, type UnnumberedRunEvent } from './stream-adapter.js';
+
+/** How often a live run stores its answer so far, in ms. */
+export const PERSIST_INTERVAL_MS = 250;
+
+/** Limits and retry policy of a run. */
+export interface RunPolicy {
+  /** The run fails (and its model call is aborted) when it has not ended after this, in ms. */
+  timeoutMs: number;
+  /** A model stream silent for this long is abandoned, in ms. */
+  idleTimeoutMs: number;
+  /** Model calls when they fail before the first token (1 = no retry). */
+  maxAttempts: number;
+  /** First retry delay without Retry-After, doubling per attempt, in ms. */
+  retryBaseDelayMs: number;
+}
+
+/** The policy used when none is given (the configuration's defaults). */
+export const DEFAULT_RUN_POLICY: RunPolicy = {
+  timeoutMs: 300_000,
+  idleTimeoutMs: 60_000,
+  maxAttempts: 3,
+  retryBaseDelayMs: 500,
+};
 
 /** Where a run sends its events (the conversation's room). */
 export type RunEventSink = (event: RunEvent) => void;
@@ -34,6 +67,9 @@ export interface RunOptions {
   /** Shortest time between two coalesced `text-delta` events, in ms. */
   flushIntervalMs: number;
   logger: FastifyBaseLogger;
+  /** The message's runtime settings, already checked against the agent. */
+  settings?: RunSettings;
+  policy?: RunPolicy;
 }
 
 const messageStatusOf: Record<RunTerminalStatus, MessageStatus> = {
@@ -80,6 +116,18 @@ export class Run {
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #lastDeltaAt = 0;
   #persistChain: Promise<unknown> = Promise.resolve();
+  #attempt = 1;
+  #startedAt = 0;
+  #startedAtIso: string | undefined;
+  #firstTokenAt = 0;
+  #modelChunks = 0;
+  #usage: TokenUsage | undefined;
+  /** Whether the latest model turn reported why it stopped (false: the stream was cut short). */
+  #finished = true;
+  #timeoutTimer: ReturnType<typeof setTimeout> | null = null;
+  #persistTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set once at the end: facts known only then (usage, timings, attempts). */
+  #endMetadata: MessageMetadata | undefined;
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
 
@@ -133,9 +181,14 @@ export class Run {
       createdAt: this.#options.createdAt,
       agentId: this.agentId,
       runId: this.id,
-      metadata: this.#options.agent.metadata,
+      parentId: this.#options.triggerMessageId,
+      metadata: this.#metadata(),
       ...this.messageSnapshot(),
     };
+  }
+
+  #metadata(): MessageMetadata {
+    return { ...this.#options.agent.metadata, ...this.#endMetadata };
   }
 
   /** Resolves when the run has ended and its final state is stored. */
@@ -152,6 +205,8 @@ export class Run {
   start(): void {
     if (this.#phase !== 'pending') return;
     this.#phase = 'running';
+    this.#startedAt = performance.now();
+    this.#startedAtIso = new Date().toISOString();
     this.#emit({
       type: 'start',
       runId: this.id,
@@ -159,6 +214,7 @@ export class Run {
       seq: 0,
       messageId: this.messageId,
       agentId: this.agentId,
+      parentId: this.#options.triggerMessageId,
       attempt: 1,
       createdAt: this.#options.createdAt,
       metadata: this.#options.agent.metadata,
@@ -167,6 +223,17 @@ export class Run {
       this.finish(this.#pendingEnd);
       return;
     }
+    const { timeoutMs } = this.#policy;
+    this.#timeoutTimer = setTimeout(() => {
+      this.#timeoutTimer = null;
+      const error = new RunTimeoutError(timeoutMs);
+      this.#options.logger.warn(
+        { runId: this.id, agentId: this.agentId, timeoutMs },
+        'run timed out',
+      );
+      if (this.finish('failed', userSafeRunError(error)))
+        this.#options.agent.health.failed(error.message);
+    }, timeoutMs);
     void this.#execute();
   }
 
@@ -207,15 +274,21 @@ export class Run {
   finish(status: RunTerminalStatus, error?: string): boolean {
     if (this.#phase !== 'running') return false;
     this.#phase = 'ended';
+    if (this.#timeoutTimer) {
+      clearTimeout(this.#timeoutTimer);
+      this.#timeoutTimer = null;
+    }
     this.#flush();
     this.#status = status;
     this.#error = error;
+    this.#endMetadata = this.#measure();
     const end: RunEvent = {
       type: 'end',
       runId: this.id,
       conversationId: this.conversationId,
       seq: this.#seq + 1,
       status,
+      metadata: this.#endMetadata,
     };
     if (error !== undefined) end.error = error;
     this.#emit(end);
@@ -224,34 +297,147 @@ export class Run {
     return true;
   }
 
+  get #policy(): RunPolicy {
+    return this.#options.policy ?? DEFAULT_RUN_POLICY;
+  }
+
+  /** Usage, time to first token, tokens per second, settings and attempts, as far as known. */
+  #measure(): MessageMetadata {
+    const metadata: MessageMetadata = { attempts: this.#attempt };
+    const settings = this.#options.settings;
+    if (settings && Object.keys(settings).length > 0) metadata.settings = { ...settings };
+    if (this.#usage) metadata.usage = { ...this.#usage };
+    if (this.#firstTokenAt > 0) {
+      metadata.timeToFirstTokenMs = Math.round(this.#firstTokenAt - this.#startedAt);
+      const seconds = (performance.now() - this.#firstTokenAt) / 1000;
+      const tokens = this.#usage?.outputTokens || this.#modelChunks;
+      if (seconds > 0 && tokens > 0)
+        metadata.tokensPerSecond = Math.round((tokens / seconds) * 10) / 10;
+    }
+    return metadata;
+  }
+
+  /** Adds a model turn's reported usage, and notes whether it said why it stopped. */
+  #observeModelMessage(message: AIMessage): void {
+    const usage = message.usage_metadata;
+    if (usage) {
+      const total = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+      this.#usage = {
+        inputTokens: total.inputTokens + (usage.input_tokens ?? 0),
+        outputTokens: total.outputTokens + (usage.output_tokens ?? 0),
+        totalTokens: total.totalTokens + (usage.total_tokens ?? 0),
+      };
+    }
+    // OpenAI reports `finish_reason` (response metadata); Anthropic `stop_reason` (additional
+    // kwargs). A stream cut short without its end frames carries neither.
+    const metadata = message.response_metadata as Record<string, unknown> | undefined;
+    const kwargs = message.additional_kwargs as Record<string, unknown> | undefined;
+    this.#finished =
+      metadata?.finish_reason != null ||
+      metadata?.stop_reason != null ||
+      kwargs?.stop_reason != null ||
+      // Models that do not report a reason (scripted or embedder models) are taken at their word.
+      !this.#options.agent.requiresFinishReason;
+  }
+
+  /**
+   * Streams the agent's graph. A failure before anything was emitted (rate limit, server error,
+   * reset, silence) is retried up to the policy's attempts, after the provider's Retry-After or
+   * a jittered backoff; a failure after output ends the run as failed, keeping the partial
+   * answer (partials are never spliced with a new attempt).
+   */
   async #execute(): Promise<void> {
     const { agent, store, logger } = this.#options;
+    const policy = this.#policy;
     const signal = this.#controller.signal;
+    let messages;
     try {
-      const messages = await toLangChainHistory(
+      messages = await toLangChainHistory(
         await store.listMessages(this.conversationId),
         this.#options.triggerMessageId,
+        agent.contextTokens,
       );
-      signal.throwIfAborted();
-      const stream = await agent.graph.stream(
-        { messages },
-        { streamMode: RUN_STREAM_MODES, signal },
-      );
-      for await (const event of adaptMessageStream(stream)) {
-        if (this.#phase !== 'running') break;
-        if (event.type === 'text-delta') this.#pushText(event.text);
-        else this.#pushToolEvent(event);
-      }
-      this.finish(signal.aborted ? 'cancelled' : 'completed');
     } catch (error) {
-      if (this.#phase !== 'running') return;
-      if (signal.aborted) {
-        this.finish('cancelled');
-        return;
-      }
-      logger.error({ err: error, runId: this.id, agentId: this.agentId }, 'run failed');
+      logger.error({ err: error, runId: this.id }, 'loading the history failed');
       this.finish('failed', userSafeRunError(error));
+      return;
     }
+    for (;;) {
+      const attempt = new AbortController();
+      const forward = () => attempt.abort(signal.reason);
+      signal.addEventListener('abort', forward, { once: true });
+      let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      const touch = () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(
+          () => attempt.abort(new ModelIdleTimeoutError(policy.idleTimeoutMs)),
+          policy.idleTimeoutMs,
+        );
+      };
+      try {
+        if (signal.aborted) break;
+        touch();
+        const stream = await agent.graph.stream(
+          { messages },
+          {
+            streamMode: RUN_STREAM_MODES,
+            signal: attempt.signal,
+            ...(this.#options.settings ? { settings: this.#options.settings } : {}),
+          },
+        );
+        const observer = {
+          modelMessage: (message: AIMessage) => this.#observeModelMessage(message),
+          chunk: () => {
+            this.#modelChunks += 1;
+          },
+        };
+        for await (const event of adaptMessageStream(stream, observer)) {
+          touch();
+          if (this.#phase !== 'running') break;
+          if (event.type === 'text-delta') this.#pushText(event.text);
+          else this.#pushToolEvent(event);
+        }
+        if (attempt.signal.aborted && !signal.aborted) throw attempt.signal.reason;
+        if (!this.#finished) throw new IncompleteAnswerError();
+        if (!signal.aborted && this.#phase === 'running') agent.health.succeeded();
+        this.finish(signal.aborted ? 'cancelled' : 'completed');
+        return;
+      } catch (caught) {
+        if (this.#phase !== 'running') return;
+        if (signal.aborted) break;
+        // An attempt abandoned for silence surfaces as an abort: report the silence.
+        const error: unknown = attempt.signal.aborted ? attempt.signal.reason : caught;
+        const nothingShown = this.#seq === 0 && this.#buffer.length === 0;
+        if (nothingShown && this.#attempt < policy.maxAttempts && isRetryable(error)) {
+          const delay = retryDelayMs(error, this.#attempt, policy.retryBaseDelayMs);
+          const left = this.#startedAt + policy.timeoutMs - performance.now();
+          if (delay < left) {
+            logger.warn(
+              { err: error, runId: this.id, agentId: this.agentId, attempt: this.#attempt, delay },
+              'model call failed before its first token; retrying',
+            );
+            try {
+              await sleep(delay, signal);
+            } catch {
+              break;
+            }
+            this.#attempt += 1;
+            this.#usage = undefined;
+            this.#modelChunks = 0;
+            this.#finished = true;
+            continue;
+          }
+        }
+        logger.error({ err: error, runId: this.id, agentId: this.agentId }, 'run failed');
+        const message = userSafeRunError(error);
+        if (this.finish('failed', message)) agent.health.failed(message);
+        return;
+      } finally {
+        clearTimeout(idleTimer);
+        signal.removeEventListener('abort', forward);
+      }
+    }
+    this.finish('cancelled');
   }
 
   #pushText(text: string): void {
@@ -293,7 +479,7 @@ export class Run {
     };
     this.#parts = applyRunEventToParts(this.#parts, delta);
     this.#emit(delta);
-    this.#persist({ parts: this.#partsSnapshot() });
+    this.#schedulePersist();
   }
 
   /** Applies a tool event to the parts and emits it, after any pending text (keeps order). */
@@ -311,7 +497,7 @@ export class Run {
     if (parts === this.#parts) return;
     this.#parts = parts;
     this.#emit(numbered);
-    this.#persist({ parts: this.#partsSnapshot() });
+    this.#schedulePersist();
   }
 
   /** The parts as stored: a copy; an empty answer is one empty text part. */
@@ -321,6 +507,8 @@ export class Run {
   }
 
   #emit(event: RunEvent): void {
+    if (this.#firstTokenAt === 0 && event.type !== 'start' && event.type !== 'end')
+      this.#firstTokenAt = performance.now();
     this.#seq = event.seq;
     this.#events.push(event);
     try {
@@ -328,6 +516,19 @@ export class Run {
     } catch (error) {
       this.#options.logger.error({ err: error, runId: this.id }, 'emitting a run event failed');
     }
+  }
+
+  /**
+   * Stores the parts so far at most once per {@link PERSIST_INTERVAL_MS}: live runs are served
+   * from memory (joins overlay them), so the store only needs to be close for a restart, and
+   * copying the whole answer on every delta cost more CPU than streaming it.
+   */
+  #schedulePersist(): void {
+    if (this.#persistTimer) return;
+    this.#persistTimer = setTimeout(() => {
+      this.#persistTimer = null;
+      if (this.#phase === 'running') void this.#persist({ parts: this.#partsSnapshot() });
+    }, PERSIST_INTERVAL_MS);
   }
 
   #persist(patch: MessagePatch): Promise<unknown> {
@@ -352,14 +553,25 @@ export class Run {
   }
 
   #persistEnd(error: string | undefined): void {
+    if (this.#persistTimer) {
+      clearTimeout(this.#persistTimer);
+      this.#persistTimer = null;
+    }
     const status = this.#status as RunTerminalStatus;
     const patch: MessagePatch = {
       parts: this.#endParts(status),
       status: messageStatusOf[status],
+      metadata: this.#metadata(),
     };
     if (error !== undefined) patch.error = error;
+    const details: RunEndDetails = {
+      attempt: this.#attempt,
+      ...(this.#startedAtIso ? { startedAt: this.#startedAtIso } : {}),
+      ...(this.#usage ? { usage: { ...this.#usage } } : {}),
+      ...(error !== undefined ? { error } : {}),
+    };
     void this.#persist(patch)
-      .then(() => this.#options.store.updateRunStatus(this.id, status))
+      .then(() => this.#options.store.updateRunStatus(this.id, status, details))
       .catch((storeError: unknown) =>
         this.#options.logger.error({ err: storeError, runId: this.id }, 'storing run end failed'),
       )

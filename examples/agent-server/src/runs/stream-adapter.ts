@@ -7,6 +7,7 @@ import type {
   RunToolResultEvent,
 } from 'svelte-langserve/protocol';
 import type { AgentStreamItem, MessageStreamItem } from '../agents/agent.js';
+import { textOfContent } from '../agents/content.js';
 
 type Unnumbered<E> = Omit<E, 'seq' | 'runId' | 'conversationId'>;
 
@@ -18,16 +19,12 @@ export type UnnumberedRunEvent =
   | Unnumbered<RunToolCallRunningEvent>
   | Unnumbered<RunToolResultEvent>;
 
-/** The text of a message's content: a string, or the text blocks of a content array. */
-export function textOfContent(content: BaseMessage['content']): string {
-  if (typeof content === 'string') return content;
-  return content
-    .map((block) =>
-      block.type === 'text' && typeof (block as { text?: unknown }).text === 'string'
-        ? (block as { text: string }).text
-        : '',
-    )
-    .join('');
+/** Hooks for what the adapter sees besides run events (for the run's metrics). */
+export interface StreamObserver {
+  /** A model turn's complete message (from `updates`): usage and finish reason live here. */
+  modelMessage?(message: AIMessage): void;
+  /** A streamed model chunk with text or tool-call content. */
+  chunk?(): void;
 }
 
 /** The error text of a failed ToolMessage, without ToolNode's "Please fix your mistakes." tail. */
@@ -57,6 +54,7 @@ function toolErrorText(content: string): string {
  */
 export async function* adaptMessageStream(
   stream: AsyncIterable<MessageStreamItem | AgentStreamItem>,
+  observer: StreamObserver = {},
 ): AsyncGenerator<UnnumberedRunEvent> {
   const streamedMessageIds = new Set<string>();
   /** Tool call id by `${messageId}:${index}` of its streamed chunks. */
@@ -91,7 +89,10 @@ export async function* adaptMessageStream(
         for (const update of Object.values((payload ?? {}) as Record<string, unknown>)) {
           const list = (update as { messages?: unknown } | null)?.messages;
           for (const entry of Array.isArray(list) ? (list as BaseMessage[]) : [])
-            if (entry?.getType?.() === 'ai') yield* complete(entry as AIMessage);
+            if (entry?.getType?.() === 'ai') {
+              observer.modelMessage?.(entry as AIMessage);
+              yield* complete(entry as AIMessage);
+            }
         }
         continue;
       }
@@ -104,6 +105,7 @@ export async function* adaptMessageStream(
         const messageKey = message.id ?? '';
         if (message.id) streamedMessageIds.add(message.id);
         const text = textOfContent(message.content);
+        if (text.length > 0 || message.tool_call_chunks?.length) observer.chunk?.();
         if (text.length > 0) yield { type: 'text-delta', text };
         for (const chunk of message.tool_call_chunks ?? []) {
           const key = `${messageKey}:${chunk.index ?? 0}`;

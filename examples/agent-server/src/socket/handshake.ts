@@ -3,7 +3,8 @@ import {
   PROTOCOL_VERSION,
   type HandshakeErrorData,
 } from 'svelte-langserve/protocol';
-import type { ProtocolSocket } from './types.js';
+import { TokenError, type TokenAuthority } from '../auth/tokens.js';
+import { ANONYMOUS_USER_ID, type ProtocolSocket, type SocketData } from './types.js';
 
 /** An error refusing a handshake; Socket.IO sends `message` and `data` to the client. */
 export interface HandshakeError extends Error {
@@ -17,10 +18,8 @@ function refuse(code: HandshakeError['data']['code'], message: string): Handshak
 }
 
 /**
- * Checks `socket.handshake.auth` and returns the reason to refuse it, or null to accept.
- *
- * Authentication is NOT implemented yet (a later issue adds JWT verification): an optional
- * `token` is accepted by the schema and deliberately ignored here. Do not rely on it.
+ * Checks `socket.handshake.auth` (shape and protocol version) and returns the reason to refuse
+ * it, or null to accept. The token is checked by {@link authenticateHandshake}.
  */
 export function checkHandshake(socket: Pick<ProtocolSocket, 'handshake'>): HandshakeError | null {
   const parsed = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
@@ -40,4 +39,41 @@ export function checkHandshake(socket: Pick<ProtocolSocket, 'handshake'>): Hands
     );
   }
   return null;
+}
+
+/** Who a socket acts for, as established by {@link authenticateHandshake}. */
+export type SocketIdentity = Pick<SocketData, 'userId' | 'name' | 'expiresAt'>;
+
+/**
+ * Verifies the handshake's `auth.token` (call after {@link checkHandshake} accepted it):
+ *
+ * - a valid token → its identity (`sub` → userId, `name`, `exp` → expiresAt);
+ * - an invalid or expired token → an `unauthenticated` refusal saying why;
+ * - no token → the {@link ANONYMOUS_USER_ID} user in development, an `unauthenticated`
+ *   refusal in production.
+ */
+export async function authenticateHandshake(
+  socket: Pick<ProtocolSocket, 'handshake'>,
+  options: { authority: TokenAuthority; production: boolean },
+): Promise<SocketIdentity | HandshakeError> {
+  const token = (socket.handshake.auth as { token?: string } | undefined)?.token;
+  if (token === undefined || token === '') {
+    if (options.production)
+      return refuse(
+        'unauthenticated',
+        'Handshake refused: a token is required (auth.token, a JWT).',
+      );
+    return { userId: ANONYMOUS_USER_ID };
+  }
+  try {
+    const identity = await options.authority.verify(token);
+    return {
+      userId: identity.userId,
+      expiresAt: identity.expiresAt,
+      ...(identity.name !== undefined ? { name: identity.name } : {}),
+    };
+  } catch (error) {
+    const reason = error instanceof TokenError ? error.message : 'The token could not be verified.';
+    return refuse('unauthenticated', `Handshake refused: ${reason}`);
+  }
 }

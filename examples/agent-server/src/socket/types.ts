@@ -4,7 +4,19 @@ import type { ClientToServerEvents, ServerToClientEvents } from 'svelte-langserv
 /** What the handshake stores on each socket. */
 export interface SocketData {
   protocolVersion: number;
+  /**
+   * Who the socket acts for: the token's `sub` claim, or {@link ANONYMOUS_USER_ID} for a
+   * socket without a token in development.
+   */
+  userId: string;
+  /** The token's `name` claim, if it has one. */
+  name?: string;
+  /** When the token expires (ms since the epoch); the socket is disconnected then. */
+  expiresAt?: number;
 }
+
+/** The user id of sockets that connect without a token (development only). */
+export const ANONYMOUS_USER_ID = 'anonymous';
 
 /** The server's typed Socket.IO server. */
 export type ProtocolServer = Server<

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -9,7 +12,7 @@ import {
   type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
-import type { AppConfig } from '../../src/config.js';
+import { DEFAULT_SQLITE_FILE, type AppConfig, type LimitsConfig } from '../../src/config.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,22 +23,78 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * The limits test servers get unless a test sets `config.limits`: high enough that only the
+ * tests of the limits themselves (tests/limits.integration.test.ts) meet them.
+ */
+export const TEST_LIMITS: LimitsConfig = {
+  eventsPerSecond: 100_000,
+  eventBurst: 100_000,
+  concurrentRunsPerUser: 10_000,
+  maxPayloadBytes: 1_000_000,
+  maxMessageLength: 32_000,
+};
+
+/**
+ * Starts a real server. Unless the test passes a `store` (or `config.database`), it gets a real
+ * SQLite file in a temporary folder, removed on close.
+ */
 export async function startServer(
   options: BuildAppOptions & { model?: BaseChatModel; config?: Partial<AppConfig> } = {},
 ): Promise<TestServer> {
   const { model, ...rest } = options;
+  // Tests that spread loadConfig(...) carry the default database (the package's data/ file):
+  // that one is replaced too, so no test writes there or shares a file with another.
+  const database = options.config?.database;
+  const ownDatabase =
+    database !== undefined &&
+    !(database.dialect === 'sqlite' && database.file === path.resolve(DEFAULT_SQLITE_FILE));
+  const folder =
+    options.store || ownDatabase
+      ? undefined
+      : mkdtempSync(path.join(tmpdir(), 'agent-server-test-'));
   const app = buildApp({
     logger: false,
     ...rest,
-    config: { runFlushIntervalMs: 16, demoTokenDelayMs: 1, ...options.config },
+    config: {
+      runFlushIntervalMs: 16,
+      demoTokenDelayMs: 1,
+      shutdownGraceMs: 0,
+      limits: TEST_LIMITS,
+      ...options.config,
+      ...(folder
+        ? { database: { dialect: 'sqlite', file: path.join(folder, 'agent-server.sqlite') } }
+        : {}),
+    },
     ...(model
       ? { provider: { provider: 'test', model: 'scripted', demo: false, chatModel: model } }
       : {}),
   });
+  if (folder) app.addHook('onClose', async () => rmSync(folder, { recursive: true, force: true }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('no address');
   return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+/**
+ * Connects a socket that acts for user `dev:<name>`, with a token from the server's development
+ * login (`POST /auth/dev-login`, on unless `NODE_ENV=production`).
+ */
+export async function connectAs(
+  url: string,
+  name: string,
+): Promise<{ socket: ClientSocket; userId: string }> {
+  const response = await fetch(`${url}/auth/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!response.ok)
+    throw new Error(`dev login failed: ${response.status} ${await response.text()}`);
+  const { token, userId } = (await response.json()) as { token: string; userId: string };
+  const socket = await connectClient(url, { auth: { protocolVersion: PROTOCOL_VERSION, token } });
+  return { socket, userId };
 }
 
 /** Connects a real socket.io-client; resolves once connected. */
@@ -65,11 +124,16 @@ export class EventLog {
   readonly runEvents: Array<RunEvent & { receivedAt: number }> = [];
   readonly created: Message[] = [];
   readonly order: string[] = [];
+  readonly #byRun = new Map<string, Array<RunEvent & { receivedAt: number }>>();
   #waiters: Array<() => void> = [];
 
   constructor(socket: ClientSocket) {
     socket.on('run:event', (event) => {
-      this.runEvents.push({ ...event, receivedAt: performance.now() });
+      const received = { ...event, receivedAt: performance.now() };
+      this.runEvents.push(received);
+      let list = this.#byRun.get(event.runId);
+      if (!list) this.#byRun.set(event.runId, (list = []));
+      list.push(received);
       this.order.push(`run:${event.type}`);
       this.#notify();
     });
@@ -80,8 +144,9 @@ export class EventLog {
     });
   }
 
+  /** The events of one run, in arrival order (a copy). */
   forRun(runId: string): Array<RunEvent & { receivedAt: number }> {
-    return this.runEvents.filter((event) => event.runId === runId);
+    return [...(this.#byRun.get(runId) ?? [])];
   }
 
   /** Resolves when `predicate` holds (checked on every event), or rejects after `timeoutMs`. */
@@ -102,7 +167,7 @@ export class EventLog {
 
   /** Resolves when run `runId` has ended. */
   ended(runId: string, timeoutMs?: number): Promise<void> {
-    return this.until(() => this.forRun(runId).some((event) => event.type === 'end'), timeoutMs);
+    return this.until(() => this.#byRun.get(runId)?.at(-1)?.type === 'end', timeoutMs);
   }
 
   #notify(): void {

@@ -13,6 +13,14 @@ export class ScriptedChatModel extends BaseChatModel {
   /** Throw this error after `failAfter` tokens. */
   failWith: Error | undefined;
   failAfter = 0;
+  /** Only the first this-many calls fail with `failWith` (undefined: every call). */
+  failCalls: number | undefined;
+  /** Before token `stallAt`, wait silently until the call is aborted. */
+  stallAt: number | undefined;
+  /** Only the first this-many calls stall (undefined: every call). */
+  stallCalls: number | undefined;
+  /** Awaited before each token: lets a test hold a stream at a point it chooses. */
+  beforeToken: ((index: number, messages: BaseMessage[]) => Promise<void> | void) | undefined;
   calls = 0;
   aborted = 0;
   yielded = 0;
@@ -24,12 +32,20 @@ export class ScriptedChatModel extends BaseChatModel {
     delayMs?: number;
     failWith?: Error;
     failAfter?: number;
+    failCalls?: number;
+    stallAt?: number;
+    stallCalls?: number;
+    beforeToken?: (index: number, messages: BaseMessage[]) => Promise<void> | void;
   }) {
     super({});
     this.tokens = options.tokens;
     this.delayMs = options.delayMs ?? 0;
     this.failWith = options.failWith;
     this.failAfter = options.failAfter ?? 0;
+    this.failCalls = options.failCalls;
+    this.stallAt = options.stallAt;
+    this.stallCalls = options.stallCalls;
+    this.beforeToken = options.beforeToken;
   }
 
   _llmType(): string {
@@ -58,8 +74,18 @@ export class ScriptedChatModel extends BaseChatModel {
       },
       { once: true },
     );
+    const call = this.calls;
+    const fails = this.failWith && (this.failCalls === undefined || call <= this.failCalls);
+    const stalls = this.stallCalls === undefined || call <= this.stallCalls;
     for (const [index, token] of this.tokens.entries()) {
-      if (this.failWith && index === this.failAfter) throw this.failWith;
+      if (fails && index === this.failAfter) throw this.failWith;
+      if (stalls && index === this.stallAt) {
+        await new Promise<void>((_resolve, reject) => {
+          if (signal?.aborted) reject(new Error('aborted'));
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        });
+      }
+      await this.beforeToken?.(index, messages);
       if (this.delayMs > 0) {
         await new Promise<void>((resolve, reject) => {
           const onAbort = () => {

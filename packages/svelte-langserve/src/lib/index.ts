@@ -10,20 +10,42 @@
  * @module
  */
 export * from './components/chat/index.js';
+export * from './components/config/index.js';
+export * from './components/conversations/index.js';
+export * from './components/presence/index.js';
 export * from './theme/index.js';
-export { CodeBlock, Markdown, createSanitizer, IncrementalMarkdown } from './markdown/index.js';
+export {
+  CodeBlock,
+  CodeHighlighter,
+  Markdown,
+  createSanitizer,
+  IncrementalMarkdown,
+  type CodeHighlighterEngine,
+  type CodeHighlighterLoader,
+  type CodeHighlighterOptions,
+  type CodeLanguage,
+  type CodeToken,
+  type CodeTokenKind,
+} from './markdown/index.js';
 export * from './state/index.js';
 export {
   ChatController,
   InMemoryTransport,
+  PresenceTracker,
   SocketIoTransport,
   messageText,
+  siblingPosition,
+  visibleMessages,
+  type BranchTarget,
   type ChatMessage,
   type ChatSnapshot,
   type ChatStatus,
   type ConnectionState,
   type ConnectionStatus as ConnectionStatusValue,
+  type RegenerateOptions,
+  type SiblingPosition,
   type Transport,
+  type PresenceTrackerOptions,
   type TranscriptStep,
 } from './client/index.js';
 export { PROTOCOL_VERSION } from './protocol/index.js';

@@ -27,6 +27,9 @@ interface Scenario {
 /** The text of the send error the `error` scenario answers its second prompt with. */
 export const SEND_ERROR_MESSAGE = 'The agent is at capacity right now. Try again in a minute.';
 
+/** The Arabic prompt of the `right-to-left` scenario ("How do streaming transports work?"). */
+export const RTL_PROMPT = 'كيف تعمل وسائل النقل المتدفقة؟';
+
 /** How far into the streaming answer the `mid-stream` scenario stops (text deltas). */
 export const MID_STREAM_DELTAS = 22;
 
@@ -73,6 +76,12 @@ const scenarios = {
     afterPrompts: 'reconnecting',
   },
   refused: { replies: [], prompts: [], connectOutcome: 'refused' },
+  /** An Arabic question; the (English) answer keeps its own direction. */
+  'right-to-left': {
+    replies: [{ transcript: streamingAnswer }],
+    prompts: [RTL_PROMPT],
+    speed: 0,
+  },
 } satisfies Record<string, Scenario>;
 
 /** Every scenario's name. */

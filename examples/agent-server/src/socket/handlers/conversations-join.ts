@@ -1,21 +1,42 @@
-import { ok } from 'svelte-langserve/protocol';
+import { ok, type RunEvent } from 'svelte-langserve/protocol';
 import { conversationRoom } from '../types.js';
 import { defineHandler } from './request-handler.js';
+import { userIdOf } from './user.js';
 
 /**
- * `conversations:join`: the conversation, its messages and its live runs. The snapshot is
- * taken, the socket joins the room and the acknowledgement goes out in one synchronous step,
- * so the first run event the socket receives afterwards is the one after the snapshot's `seq`.
+ * `conversations:join`: the conversation, its latest `limit` (default 50) messages, whether
+ * older ones exist, and its live runs. The snapshot is taken, the socket joins the room and the
+ * acknowledgement goes out in one synchronous step, so the first run event the socket receives
+ * afterwards is the one after the snapshot's `seq`. A re-joining client names the runs it saw
+ * live and the last `seq` it applied; their missed events are replayed after the answer.
  */
 export const conversationsJoin = defineHandler({
   event: 'conversations:join',
-  async handle(payload, { conversations, socket }) {
-    const snapshot = await conversations.join(payload.conversationId);
+  async handle(payload, { conversations, presence, socket }) {
+    const snapshot = await conversations.join({
+      conversationId: payload.conversationId,
+      userId: userIdOf(socket),
+      ...(payload.limit !== undefined ? { limit: payload.limit } : {}),
+    });
+    // Runs the client saw live (`payload.runs`): their missed events are replayed right after
+    // the answer, in the same synchronous step, so they arrive before any newer room event.
+    let replay: RunEvent[] = [];
     return {
       commit: () => {
         const data = snapshot.commit();
+        const unreplayable: string[] = [];
+        replay = [];
+        for (const { runId, seq } of payload.runs ?? []) {
+          const events = conversations.replay(payload.conversationId, runId, seq);
+          if (events) replay.push(...events);
+          else unreplayable.push(runId);
+        }
         void socket.join(conversationRoom(payload.conversationId));
-        return ok(data);
+        return ok(unreplayable.length ? { ...data, unreplayable } : data);
+      },
+      afterAck: () => {
+        for (const event of replay) socket.emit('run:event', event);
+        presence.joined(payload.conversationId);
       },
     };
   },

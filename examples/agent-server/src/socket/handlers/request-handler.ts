@@ -9,6 +9,8 @@ import {
 } from 'svelte-langserve/protocol';
 import type { z } from 'zod';
 import { ServiceError, type ConversationService } from '../../conversations/service.js';
+import type { SocketLimits } from '../../limits/socket-limits.js';
+import type { PresenceTracker } from '../../presence/index.js';
 import type { ProtocolServer, ProtocolSocket } from '../types.js';
 
 /** The parsed (validated) payload of request `E`. */
@@ -20,6 +22,10 @@ export interface HandlerContext {
   io: ProtocolServer;
   conversations: ConversationService;
   logger: FastifyBaseLogger;
+  /** This socket's request rate, message length and concurrent-run limits. */
+  limits: SocketLimits;
+  /** Who is in each conversation's room and who is typing (publishes `presence`). */
+  presence: PresenceTracker;
 }
 
 /**
@@ -48,6 +54,8 @@ type UntypedSocket = { on(event: string, listener: (...args: unknown[]) => void)
  * Registers `handler` on `context.socket` behind the one wrapper every request goes through:
  *
  * - no acknowledgement callback (last argument not a function) → the event is ignored (logged);
+ * - the socket's request rate spent → `limit_exceeded` (`rate`, with `retryAfterMs`), the
+ *   handler does not run;
  * - payload fails the protocol schema → `invalid_payload` with the issues, nothing changes;
  * - a {@link ServiceError} → its typed code; any other throw → `internal` (logged);
  * - the acknowledgement is answered exactly once, and nothing escapes the listener.
@@ -74,6 +82,12 @@ export function registerHandler<E extends RequestName>(
         logger.error({ err: error }, 'acknowledgement failed');
       }
     };
+    const limited = context.limits.request();
+    if (limited) {
+      logger.debug('request refused: rate limit');
+      reply(limited);
+      return;
+    }
     const run = async () => {
       try {
         const parsed = parseRequest(event, args.length > 1 ? args[0] : undefined);

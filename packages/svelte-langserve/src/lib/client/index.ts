@@ -31,8 +31,22 @@ export {
   type RunProgress,
 } from './reducer.js';
 export {
+  ROOT_BRANCH,
+  messageParents,
+  siblingPosition,
+  siblingPositions,
+  versionKeys,
+  visibleMessages,
+  type SiblingPosition,
+} from './branches.js';
+export {
   ChatController,
   type ChatControllerOptions,
   type ChatSnapshot,
+  type BranchTarget,
+  type ListConversationsOptions,
+  type RegenerateOptions,
+  type SendOptions,
   type SendResult,
 } from './controller.js';
+export { PresenceTracker, tokenSubject, type PresenceTrackerOptions } from './presence.js';

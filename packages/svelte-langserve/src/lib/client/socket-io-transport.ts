@@ -23,6 +23,11 @@ export interface SocketIoTransportOptions {
   requestTimeoutMs?: number;
   /** Extra Socket.IO options (merged over the defaults). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Reconnect at once when the page becomes visible again or the browser goes back online.
+   * @default true
+   */
+  reconnectOnWake?: boolean;
 }
 
 type ProtocolSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -57,15 +62,38 @@ export class SocketIoTransport implements Transport {
       this.#connection.emit({ type: 'error', message: error.message, fatal: !socket.active }),
     );
     socket.io.on('reconnect_attempt', () => this.#connection.emit({ type: 'connecting' }));
+    // Reconnect as soon as the tab wakes or the network is back, not only when the backoff
+    // timer fires (which may be many seconds away after a long sleep).
+    if (typeof window !== 'undefined' && options.reconnectOnWake !== false) {
+      const wake = () => {
+        if (this.#closed || socket.connected) return;
+        if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+        // Drops the pending backoff and opens a fresh connection now.
+        socket.disconnect().connect();
+        this.#connection.emit({ type: 'connecting' });
+      };
+      window.addEventListener('online', wake);
+      document.addEventListener('visibilitychange', wake);
+      this.#detach = () => {
+        window.removeEventListener('online', wake);
+        document.removeEventListener('visibilitychange', wake);
+      };
+    }
   }
 
+  #closed = true;
+  #detach: () => void = () => {};
+
   connect(): void {
+    this.#closed = false;
     if (this.#socket.connected || this.#socket.active) return;
     this.#connection.emit({ type: 'connecting' });
     this.#socket.connect();
   }
 
   disconnect(): void {
+    this.#closed = true;
+    this.#detach();
     this.#socket.disconnect();
   }
 

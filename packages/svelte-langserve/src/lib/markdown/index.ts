@@ -8,3 +8,13 @@ export {
   type RenderedMarkdown,
 } from './incremental.js';
 export { createSanitizer } from './sanitize.js';
+export {
+  CodeHighlighter,
+  codeLanguage,
+  type CodeHighlighterEngine,
+  type CodeHighlighterLoader,
+  type CodeHighlighterOptions,
+  type CodeLanguage,
+  type CodeToken,
+  type CodeTokenKind,
+} from './highlight.js';

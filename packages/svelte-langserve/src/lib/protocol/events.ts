@@ -13,9 +13,26 @@ import type { RequestName, RequestPayload } from './schemas.js';
 export interface ResponseMap {
   'agents:list': { agents: AgentInfo[] };
   'conversations:create': { conversation: Conversation };
-  'conversations:join': { conversation: Conversation; messages: Message[]; runs: RunInfo[] };
+  'conversations:list': { conversations: Conversation[]; nextCursor: string | null };
+  'conversations:update': { conversation: Conversation };
+  'conversations:delete': { conversationId: string };
+  'conversations:join': {
+    conversation: Conversation;
+    /** The latest page of messages, oldest first. */
+    messages: Message[];
+    /** Whether older messages exist (page back with `messages:history`). */
+    hasMore: boolean;
+    runs: RunInfo[];
+    /** Runs the client asked to resume whose missed events the server could not replay. */
+    unreplayable?: string[];
+  };
+  'conversations:leave': { conversationId: string };
+  'messages:history': { messages: Message[]; hasMore: boolean };
   'messages:send': { message: Message; runs: RunInfo[] };
+  'messages:regenerate': { runs: RunInfo[] };
   'runs:cancel': { run: RunInfo };
+  'conversations:invite': { conversationId: string; userId: string };
+  'presence:typing': Record<string, never>;
 }
 
 /** The data type a request `E` answers with. */
@@ -33,6 +50,8 @@ export interface RunStartEvent extends RunEventBase {
   type: 'start';
   messageId: string;
   agentId: string;
+  /** The user message the answer replies to (its parent in the message tree). */
+  parentId?: string;
   /** 1 for the first attempt. */
   attempt: number;
   createdAt: string;
@@ -108,10 +127,45 @@ export type ClientToServerEvents = {
   [E in RequestName]: (payload: RequestPayload<E>, ack: Ack<E>) => void;
 };
 
+/** Sent to a conversation's room when its title or agents change. */
+export interface ConversationUpdatedEvent {
+  conversation: Conversation;
+}
+
+/** Sent to a conversation's room when it is deleted; members should drop it. */
+export interface ConversationDeletedEvent {
+  conversationId: string;
+}
+
+/** One member of a conversation as presence reports them. */
+export interface PresenceMember {
+  userId: string;
+  /** The user's display name, when the server knows it. */
+  name?: string;
+  /** Whether the user has a connection in the conversation's room now. */
+  online: boolean;
+  /** Whether the user is typing in the conversation (never true while offline). */
+  typing: boolean;
+}
+
+/**
+ * Sent to a conversation's room when its presence changes: a member joins, leaves,
+ * disconnects, is invited, starts or stops typing. Carries every member, not a difference, so a
+ * client replaces what it held. Coalesced: a room receives a few at most per second.
+ */
+export interface PresenceEvent {
+  conversationId: string;
+  /** Every member of the conversation, in the order they became members. */
+  members: PresenceMember[];
+}
+
 /** Server→client events. */
 export interface ServerToClientEvents {
   'run:event': (event: RunEvent) => void;
   'message:created': (event: MessageCreatedEvent) => void;
+  'conversation:updated': (event: ConversationUpdatedEvent) => void;
+  'conversation:deleted': (event: ConversationDeletedEvent) => void;
+  presence: (event: PresenceEvent) => void;
 }
 
 /** The name of every server→client event. */
@@ -121,4 +175,10 @@ export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /** All server→client event names, for runtime iteration. */
-export const SERVER_EVENT_NAMES: readonly ServerEventName[] = ['run:event', 'message:created'];
+export const SERVER_EVENT_NAMES: readonly ServerEventName[] = [
+  'run:event',
+  'message:created',
+  'conversation:updated',
+  'conversation:deleted',
+  'presence',
+];

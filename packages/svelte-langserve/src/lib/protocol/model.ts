@@ -49,9 +49,45 @@ export interface MessageMetadata {
   usage?: TokenUsage;
   /** Milliseconds from the run's start to its first streamed token. */
   timeToFirstTokenMs?: number;
-  /** Streamed tokens (deltas from the model) per second, from the first token to the end. */
+  /**
+   * Output tokens per second, from the first token to the end (the provider's output token
+   * count when it reports one, else the number of streamed model chunks).
+   */
   tokensPerSecond?: number;
+  /** The runtime settings the message asked for (only those it set). */
+  settings?: RunSettings;
+  /** How many times the model was called for this answer before it streamed (1 = no retry). */
+  attempts?: number;
 }
+
+/** Runtime settings a message may pass to its agents' models. */
+export interface RunSettings {
+  /** Sampling temperature. */
+  temperature?: number;
+  /** Most tokens the model may generate per call. */
+  maxTokens?: number;
+  /** Nucleus sampling: the probability mass of tokens considered. */
+  topP?: number;
+}
+
+/** The name of a runtime setting. */
+export type RunSettingName = keyof RunSettings;
+
+/** The names of all runtime settings, for runtime iteration. */
+export const RUN_SETTING_NAMES: readonly RunSettingName[] = ['temperature', 'maxTokens', 'topP'];
+
+/** The range an agent accepts for one numeric setting, and its default. */
+export interface NumberSettingSpec {
+  min: number;
+  max: number;
+  /** Used when a message does not set it; absent = the provider's own default. */
+  default?: number;
+  /** True when only whole numbers are accepted. */
+  integer?: boolean;
+}
+
+/** The runtime settings an agent accepts; a setting not listed is not accepted. */
+export type AgentSettingsSpec = { [K in RunSettingName]?: NumberSettingSpec };
 
 /** Token counts for one answer. */
 export interface TokenUsage {
@@ -75,6 +111,15 @@ export interface Message {
   runId?: string;
   /** For user messages: the id the sending client chose (used to de-duplicate retries). */
   clientMessageId?: string;
+  /** For user messages: who wrote it (absent on servers without users). */
+  authorId?: string;
+  /**
+   * The message this one follows in the conversation's tree: for an answer, the user message it
+   * replies to; for a user message, the previous message of its branch (absent: a root, or a
+   * message stored before branches existed, which follows the previous one). Messages with the
+   * same parent are alternative versions ("2 of 3").
+   */
+  parentId?: string;
   metadata?: MessageMetadata;
   /** For failed messages: what went wrong, safe to show. */
   error?: string;
@@ -88,6 +133,8 @@ export interface Conversation {
   agentIds: string[];
   createdAt: string;
   updatedAt: string;
+  /** The user who created it (absent on servers without users). */
+  ownerId?: string;
 }
 
 /** An agent the server offers. */
@@ -104,6 +151,8 @@ export interface AgentInfo {
   tools: string[];
   /** Whether the agent can answer now. */
   health: AgentHealth;
+  /** The runtime settings the agent accepts (absent or empty: none). */
+  settings?: AgentSettingsSpec;
 }
 
 /**

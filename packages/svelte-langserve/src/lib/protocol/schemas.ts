@@ -6,8 +6,24 @@ export const MAX_MESSAGE_LENGTH = 32_000;
 export const MAX_ID_LENGTH = 128;
 /** Most agents one message may address. */
 export const MAX_AGENTS_PER_MESSAGE = 8;
+/** Largest page of conversations or messages a request may ask for. */
+export const MAX_PAGE_SIZE = 100;
+/** Longest user id (a token's `sub`) accepted, in characters. */
+export const MAX_USER_ID_LENGTH = 256;
 
 const id = z.string().trim().min(1).max(MAX_ID_LENGTH);
+
+/**
+ * The shape of a message's runtime settings. Ranges depend on the agent (`AgentInfo.settings`)
+ * and are checked by the server, which names the setting and the agent in its error.
+ */
+export const runSettingsSchema = z
+  .object({
+    temperature: z.number().finite().min(0).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    topP: z.number().finite().min(0).max(1).optional(),
+  })
+  .strict();
 
 /** Runtime schemas for every client→server payload, keyed by event name. */
 export const requestSchemas = {
@@ -18,7 +34,49 @@ export const requestSchemas = {
       agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_MESSAGE).optional(),
     })
     .strict(),
-  'conversations:join': z.object({ conversationId: id }).strict(),
+  'conversations:list': z
+    .object({
+      /** Page size. @default 20 */
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      /** `nextCursor` of the previous page. */
+      cursor: z.string().min(1).max(512).optional(),
+    })
+    .strict(),
+  'conversations:update': z
+    .object({
+      conversationId: id,
+      title: z.string().trim().min(1).max(200).optional(),
+      agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_MESSAGE).optional(),
+    })
+    .strict()
+    .refine((value) => value.title !== undefined || value.agentIds !== undefined, {
+      message: 'give a title or agentIds to change',
+    }),
+  'conversations:delete': z.object({ conversationId: id }).strict(),
+  'conversations:join': z
+    .object({
+      conversationId: id,
+      /** Messages in the first page (the latest ones). @default 50 */
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      /**
+       * The last `seq` this client applied for runs it saw live: the server replays each one's
+       * later events (when it still has them) right after the acknowledgement.
+       */
+      runs: z
+        .array(z.object({ runId: id, seq: z.number().int().min(-1) }).strict())
+        .max(MAX_AGENTS_PER_MESSAGE * 4)
+        .optional(),
+    })
+    .strict(),
+  'conversations:leave': z.object({ conversationId: id }).strict(),
+  'messages:history': z
+    .object({
+      conversationId: id,
+      /** The oldest message the client has: the page ends just before it. */
+      before: id,
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    })
+    .strict(),
   'messages:send': z
     .object({
       conversationId: id,
@@ -32,9 +90,45 @@ export const requestSchemas = {
           message: 'must not be blank',
         }),
       agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_MESSAGE).optional(),
+      /** Checked against each agent's `settings` by the server. */
+      settings: runSettingsSchema.optional(),
+      /**
+       * The message this one follows: the last one of the branch the user is looking at.
+       * `null` starts a new root (editing the first message); absent: the conversation's latest
+       * message. Editing a message = sending with the edited message's `parentId`.
+       */
+      parentId: id.nullable().optional(),
+    })
+    .strict(),
+  'messages:regenerate': z
+    .object({
+      conversationId: id,
+      /** The assistant message to answer again: the new answer becomes its sibling. */
+      messageId: id,
+      /** Default: the agent that wrote `messageId`. */
+      agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_MESSAGE).optional(),
+      settings: runSettingsSchema.optional(),
     })
     .strict(),
   'runs:cancel': z.object({ runId: id }).strict(),
+  'conversations:invite': z
+    .object({
+      conversationId: id,
+      /** The user to add, exactly as the server knows them (a token's `sub`; not trimmed). */
+      userId: z
+        .string()
+        .min(1)
+        .max(MAX_USER_ID_LENGTH)
+        .refine((userId) => userId.trim().length > 0, { message: 'must not be blank' }),
+    })
+    .strict(),
+  'presence:typing': z
+    .object({
+      conversationId: id,
+      /** True while the user types (send again within the expiry to keep it), false to stop. */
+      typing: z.boolean(),
+    })
+    .strict(),
 } as const;
 
 /** The handshake's `auth` object. */
@@ -54,10 +148,11 @@ export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
 
 /**
  * What a server puts in the `data` of a refused handshake's `connect_error`, so the client can
- * tell a version mismatch ("update the app") from a malformed handshake.
+ * tell a version mismatch ("update the app") from a malformed handshake or a missing, invalid
+ * or expired token (`unauthenticated`: log in again, or reconnect with a refreshed token).
  */
 export interface HandshakeErrorData {
-  code: 'invalid_handshake' | 'protocol_version_mismatch';
+  code: 'invalid_handshake' | 'protocol_version_mismatch' | 'unauthenticated';
   /** The protocol version the server speaks. */
   serverProtocolVersion: number;
 }

@@ -8,10 +8,13 @@ export {
 } from './theme-state.svelte.js';
 export {
   THEME_TOKENS,
+  THEME_VARIANTS,
   darkTokens,
   lightTokens,
   toCssVariables,
+  variantTokens,
   type ThemeOverrides,
   type ThemeToken,
   type ThemeTokens,
+  type ThemeVariant,
 } from './tokens.js';

@@ -1,5 +1,6 @@
 import { createContext } from 'svelte';
 import { MediaQuery } from 'svelte/reactivity';
+import type { ThemeVariant } from './tokens.js';
 
 /** How the theme is chosen: fixed light, fixed dark, or following the OS. */
 export type ThemeMode = 'light' | 'dark' | 'auto';
@@ -7,18 +8,25 @@ export type ThemeMode = 'light' | 'dark' | 'auto';
 /** The theme actually applied. */
 export type ResolvedTheme = 'light' | 'dark';
 
-/** The reactive theme: the chosen mode, and what it resolves to right now. */
+/** The reactive theme: the chosen mode and variant, and what the mode resolves to right now. */
 export class ThemeState {
   readonly #mode: () => ThemeMode;
+  readonly #variant: () => ThemeVariant;
   readonly #prefersDark = new MediaQuery('(prefers-color-scheme: dark)', false);
 
-  constructor(mode: () => ThemeMode) {
+  constructor(mode: () => ThemeMode, variant: () => ThemeVariant = () => 'default') {
     this.#mode = mode;
+    this.#variant = variant;
   }
 
   /** The chosen mode. */
   get mode(): ThemeMode {
     return this.#mode();
+  }
+
+  /** The chosen variant (`default`, `compact` or `comfortable`). */
+  get variant(): ThemeVariant {
+    return this.#variant();
   }
 
   /** `light` or `dark`; for `auto`, whatever the OS prefers now. */

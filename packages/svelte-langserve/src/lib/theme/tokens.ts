@@ -18,6 +18,7 @@ export const THEME_TOKENS = [
   'radius',
   'font-family',
   'font-size',
+  'line-height',
   'space',
 ] as const;
 
@@ -51,6 +52,7 @@ export const lightTokens: ThemeTokens = {
   'font-family':
     "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
   'font-size': '0.9375rem',
+  'line-height': '1.6',
   space: '1rem',
 };
 
@@ -72,6 +74,33 @@ export const darkTokens: ThemeTokens = {
   'color-danger': '#f87171',
   'color-success': '#34d399',
   'color-warning': '#fbbf24',
+};
+
+/** Every variant: how dense the chat is. */
+export const THEME_VARIANTS = ['default', 'compact', 'comfortable'] as const;
+
+/**
+ * How dense the chat is: `default`; `compact` (smaller type and tighter spacing, for side
+ * panels and dashboards); `comfortable` (larger type, looser lines and more space, for long
+ * reading and low vision).
+ */
+export type ThemeVariant = (typeof THEME_VARIANTS)[number];
+
+/** The tokens each variant changes, applied over the palette (and under `overrides`). */
+export const variantTokens: Record<ThemeVariant, ThemeOverrides> = {
+  default: {},
+  compact: {
+    'font-size': '0.8125rem',
+    'line-height': '1.45',
+    space: '0.5rem',
+    radius: '0.5rem',
+  },
+  comfortable: {
+    'font-size': '1.0625rem',
+    'line-height': '1.75',
+    space: '1.375rem',
+    radius: '1rem',
+  },
 };
 
 /** Turns tokens into a `style` attribute value of CSS variables (`--sl-<token>: value`). */

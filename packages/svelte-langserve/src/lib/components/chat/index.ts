@@ -3,6 +3,8 @@ export { default as ChatInterface } from './ChatInterface.svelte';
 export { default as Composer } from './Composer.svelte';
 export { default as ConnectionStatus } from './ConnectionStatus.svelte';
 export { default as Message } from './Message.svelte';
+export { default as MessageActions } from './MessageActions.svelte';
+export { MessageActionsState, type CopyStatus } from './message-actions.svelte.js';
 export { default as MessageList } from './MessageList.svelte';
 export { default as ToolCall } from './ToolCall.svelte';
 export { ComposerState } from './composer-state.svelte.js';

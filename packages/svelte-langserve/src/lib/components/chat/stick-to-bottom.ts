@@ -13,7 +13,13 @@ export const stickToBottom: Attachment<HTMLElement> = (element) => {
   const onScroll = () => {
     pinned = element.scrollHeight - element.scrollTop - element.clientHeight < THRESHOLD;
   };
+  // A scroll that ends within the threshold settles at the very bottom: e.g. End pressed while
+  // the messages below were still being measured (a windowed list grows as they mount).
+  const onScrollEnd = () => {
+    if (pinned) element.scrollTop = element.scrollHeight;
+  };
   element.addEventListener('scroll', onScroll, { passive: true });
+  element.addEventListener('scrollend', onScrollEnd);
   const observer = new MutationObserver(() => {
     if (pinned) element.scrollTop = element.scrollHeight;
   });
@@ -22,5 +28,6 @@ export const stickToBottom: Attachment<HTMLElement> = (element) => {
   return () => {
     observer.disconnect();
     element.removeEventListener('scroll', onScroll);
+    element.removeEventListener('scrollend', onScrollEnd);
   };
 };

@@ -1,0 +1,211 @@
+/**
+ * A bench child process (started by `run.ts` with `node --import tsx`): measures its OWN CPU,
+ * so the orchestrator's clients never count.
+ *
+ * - `server`: the real server (`buildApp` + `listen` on 127.0.0.1:0) with one agent built by
+ *   `createAgent` on the bench model. Windows are opened and closed over IPC.
+ * - `baseline`: the same agent's LangGraph graph, drained in-process by for-await loops.
+ *
+ * Both answer `direct-ttft`: the model's own time to first token when called directly.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HumanMessage } from '@langchain/core/messages';
+import { RUN_STREAM_MODES, type AgentStreamItem } from '../src/agents/agent.js';
+import { createAgent } from '../src/agents/index.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { ModelProvider } from '../src/providers/index.js';
+import type { ChildMessage, ParentMessage, WindowReport } from './ipc.js';
+import { BenchChatModel, promptFor } from './scripted-model.js';
+
+const mode = process.argv[2];
+if (mode !== 'server' && mode !== 'baseline') throw new Error(`unknown mode ${mode}`);
+const delayMs = Number(process.env.BENCH_TOKEN_DELAY_MS ?? 5);
+const flushIntervalMs = Number(process.env.BENCH_FLUSH_INTERVAL_MS ?? 16);
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+const model = new BenchChatModel({ delayMs });
+const provider: ModelProvider = {
+  provider: 'bench',
+  model: 'scripted',
+  demo: false,
+  chatModel: model,
+};
+const config = loadConfig({});
+const agent = createAgent(
+  {
+    id: 'bench',
+    name: 'Bench',
+    description: 'Answers with scripted tokens.',
+    systemPrompt: 'You are a benchmark.',
+    tools: [],
+  },
+  provider,
+  { docsDir: config.docsDir },
+);
+
+/** An open measurement window. */
+function openWindow(): () => WindowReport {
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  const startedAt = performance.now();
+  const generated = { ...model.generated };
+  return () => {
+    const usage = process.cpuUsage(cpu);
+    return {
+      cpuUserUs: usage.user,
+      cpuSystemUs: usage.system,
+      elu: performance.eventLoopUtilization(elu).utilization,
+      wallMs: performance.now() - startedAt,
+      heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+      calls: model.generated.calls - generated.calls,
+      tokens: model.generated.tokens - generated.tokens,
+      chars: model.generated.chars - generated.chars,
+    };
+  };
+}
+
+/** The model called directly (`model.stream`), `samples` times in a row. */
+async function directTtft(samples: number, tokens: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    const prompt = new HumanMessage(promptFor(`direct${sample}`, tokens));
+    const startedAt = performance.now();
+    const stream = await model.stream([prompt]);
+    let first = true;
+    for await (const chunk of stream) {
+      if (first && chunk.content) {
+        times.push(performance.now() - startedAt);
+        first = false;
+      }
+    }
+  }
+  return times;
+}
+
+/** Drains `streams` graph streams, started `staggerMs` apart, in one window. */
+async function baseline(round: string, streams: number, tokens: number, staggerMs: number) {
+  const texts: Record<string, string> = {};
+  const firstChunkMs: Record<string, number> = {};
+  const close = openWindow();
+  const drain = async (seed: string) => {
+    const startedAt = performance.now();
+    const controller = new AbortController();
+    const input = {
+      messages: [new HumanMessage({ content: promptFor(seed, tokens), id: randomUUID() })],
+    };
+    const stream = await agent.graph.stream(input, {
+      streamMode: RUN_STREAM_MODES,
+      signal: controller.signal,
+    });
+    let text = '';
+    for await (const item of stream as AsyncIterable<AgentStreamItem>) {
+      if (item[0] !== 'messages') continue;
+      const content = item[1][0].content;
+      if (typeof content === 'string' && content.length > 0) {
+        if (text.length === 0) firstChunkMs[seed] = performance.now() - startedAt;
+        text += content;
+      }
+    }
+    texts[seed] = text;
+  };
+  const runs: Promise<void>[] = [];
+  for (let index = 0; index < streams; index += 1) {
+    const seed = `${round}s${index}`;
+    runs.push(
+      new Promise<void>((resolve) => setTimeout(resolve, index * staggerMs)).then(() =>
+        drain(seed),
+      ),
+    );
+  }
+  await Promise.all(runs);
+  return { report: close(), texts, firstChunkMs };
+}
+
+let closeWindow: (() => WindowReport) | null = null;
+
+async function handle(message: ParentMessage): Promise<void> {
+  switch (message.type) {
+    case 'begin':
+      closeWindow = openWindow();
+      send({ type: 'begun' });
+      return;
+    case 'end':
+      if (!closeWindow) throw new Error('no window open');
+      send({ type: 'window', report: closeWindow() });
+      closeWindow = null;
+      return;
+    case 'direct-ttft':
+      send({ type: 'ttft', ms: await directTtft(message.samples, message.tokens) });
+      return;
+    case 'baseline': {
+      const result = await baseline(
+        message.round,
+        message.streams,
+        message.tokens,
+        message.staggerMs,
+      );
+      send({ type: 'baseline-done', ...result });
+      return;
+    }
+    case 'exit':
+      await closeApp();
+      process.exit(0);
+      return;
+  }
+}
+
+let closeApp = async (): Promise<void> => {};
+
+process.on('message', (message: ParentMessage) => {
+  handle(message).catch((error: unknown) =>
+    send({
+      type: 'error',
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }),
+  );
+});
+// The orchestrator went away: nothing left to measure.
+process.on('disconnect', () => process.exit(0));
+
+if (mode === 'server') {
+  const app = buildApp({
+    config: {
+      runFlushIntervalMs: flushIntervalMs,
+      // The real default storage (a SQLite file), in a temporary folder.
+      database:
+        process.env.BENCH_DATABASE === 'memory'
+          ? { dialect: 'memory' }
+          : {
+              dialect: 'sqlite',
+              file: path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'bench.sqlite'),
+            },
+      // One client process opens every stream: per-socket and per-user limits would throttle
+      // the load being measured.
+      limits: {
+        eventsPerSecond: 1_000_000,
+        eventBurst: 1_000_000,
+        concurrentRunsPerUser: 1_000_000,
+        maxPayloadBytes: 1_000_000,
+        maxMessageLength: 32_000,
+      },
+    },
+    agents: [agent],
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('no address');
+  closeApp = () => app.close();
+  send({
+    type: 'ready',
+    url: `http://127.0.0.1:${address.port}`,
+    flushIntervalMs: app.appConfig.runFlushIntervalMs,
+  });
+} else {
+  send({ type: 'ready' });
+}

@@ -1,0 +1,83 @@
+import type { FastifyReply } from 'fastify';
+import { fail, type ErrorCode, type LimitName } from 'svelte-langserve/protocol';
+
+/** Extra fields of an error body. */
+export interface ErrorExtra {
+  issues?: string[];
+  limit?: LimitName;
+  retryAfterMs?: number;
+  retryable?: boolean;
+}
+
+/** The JSON body of an HTTP error: `{ error: { code, message, retryable, … } }` (the protocol's). */
+export function errorBody(code: ErrorCode, message: string, extra: ErrorExtra = {}) {
+  const result = fail(code, message, extra);
+  return { error: result.ok ? undefined : result.error };
+}
+
+/** Sends an error reply (with `Retry-After` when the error says when to retry). */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: ErrorExtra = {},
+): FastifyReply {
+  if (extra.retryAfterMs !== undefined)
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(extra.retryAfterMs / 1000))));
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(errorBody(code, message, extra));
+}
+
+/**
+ * A server-sent event stream on a hijacked reply, in LangServe's framing: `event: <name>` and
+ * one `data:` line of JSON (no data for `end`). Writes wait for the socket to drain.
+ */
+export class EventStream {
+  readonly #reply: FastifyReply;
+
+  constructor(reply: FastifyReply) {
+    this.#reply = reply;
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+  }
+
+  /** Whether the connection can still be written to. */
+  get open(): boolean {
+    const raw = this.#reply.raw;
+    return !raw.writableEnded && !raw.destroyed;
+  }
+
+  /** Sends one event; resolves once it is handed to the socket (or the socket is gone). */
+  async send(event: 'metadata' | 'data' | 'error' | 'end', data?: unknown): Promise<void> {
+    if (!this.open) return;
+    const raw = this.#reply.raw;
+    const frame =
+      data === undefined
+        ? `event: ${event}\n\n`
+        : `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    if (raw.write(frame)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.once('drain', done);
+      raw.once('close', done);
+    });
+  }
+
+  /** Ends the stream. */
+  end(): void {
+    if (this.open) this.#reply.raw.end();
+  }
+}

@@ -1,0 +1,696 @@
+import { randomUUID } from 'node:crypto';
+import type { BaseMessage } from '@langchain/core/messages';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentInfo, RunSettings } from 'svelte-langserve/protocol';
+import type { z } from 'zod';
+import type { Agent } from '../agents/agent.js';
+import { TokenError, type TokenAuthority } from '../auth/tokens.js';
+import type { AppConfig } from '../config.js';
+import { ClientClosedError, streamAgentRun } from '../langserve/execute.js';
+import { EventStream, sendError } from '../langserve/http.js';
+import {
+  agentConfigSchema,
+  errorBodyJsonSchema,
+  inputJsonSchema,
+  outputJsonSchema,
+  requestJsonSchemas,
+  responseJsonSchemas,
+  type JsonSchema,
+} from '../langserve/schemas.js';
+import {
+  batchRequestSchema,
+  feedbackRequestSchema,
+  invokeRequestSchema,
+  issuesOf,
+  parseChatInput,
+  settingsOf,
+  wireAiMessage,
+  type runnableConfigSchema,
+} from '../langserve/wire.js';
+import { KeyedRateLimiter } from '../limits/token-bucket.js';
+import { resolveRunSettings } from '../providers/settings.js';
+import { RunTimeoutError } from '../runs/retry.js';
+import { userSafeRunError } from '../runs/errors.js';
+import type { RunAdmission, RunManager } from '../runs/run-manager.js';
+import { ANONYMOUS_USER_ID } from '../socket/types.js';
+
+/** What the LangServe routes need from the app. */
+export interface LangServeRoutesOptions {
+  agents: Agent[];
+  /** The agents with their current health (as `agents:list` reports them). */
+  listAgents: () => AgentInfo[];
+  authority: TokenAuthority;
+  config: AppConfig;
+  runs: RunManager;
+}
+
+/** Where the agent routes live. */
+export const AGENTS_PREFIX = '/agents';
+
+/** How many ended HTTP runs are remembered (for feedback). */
+const REMEMBERED_RUNS = 1000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller of a LangServe route: a token's `sub`, or `anonymous` in development. */
+    langserveUserId: string;
+  }
+}
+
+type RunnableConfig = z.infer<typeof runnableConfigSchema>;
+
+/** One prepared run of a request: its messages, checked settings and id. */
+interface PreparedRun {
+  runId: string;
+  messages: BaseMessage[];
+  settings: RunSettings;
+}
+
+/**
+ * The LangServe routes as a plugin that is not encapsulated (like `fastify-plugin`), so the
+ * OpenAPI document covers the app's other routes too: `app.register(langServeRoutes, options)`.
+ */
+export const langServeRoutes = Object.assign(
+  (app: FastifyInstance, options: LangServeRoutesOptions) => registerLangServeRoutes(app, options),
+  { [Symbol.for('skip-override')]: true },
+);
+
+/**
+ * Serves every agent over LangServe's HTTP protocol under `/agents/<id>/` (invoke, batch,
+ * stream, stream_events, input_schema, output_schema, config_schema, feedback), the index
+ * `GET /agents`, and the OpenAPI document generated from the route schemas at `/openapi.json`
+ * (Swagger UI at `/docs`).
+ *
+ * The socket side's rules apply: the Bearer JWT (required in production; anonymous in
+ * development), the per-user concurrent-run limit (shared with socket runs), a per-user request
+ * rate, the body limit, and typed JSON errors `{ error: { code, message, … } }` without stack
+ * traces. A client that disconnects mid-run aborts the run.
+ */
+async function registerLangServeRoutes(
+  app: FastifyInstance,
+  options: LangServeRoutesOptions,
+): Promise<void> {
+  const { agents, authority, config, runs } = options;
+  const byId = new Map(agents.map((agent) => [agent.info.id, agent]));
+  const limiter = new KeyedRateLimiter({
+    ratePerSecond: config.limits.eventsPerSecond,
+    capacity: config.limits.eventBurst,
+  });
+  /** Live HTTP runs, aborted when the server closes. */
+  const live = new Set<AbortController>();
+  /** Recently started runs: id → agent and user (feedback must name one of them). */
+  const recent = new Map<string, { agentId: string; userId: string }>();
+  const remember = (runId: string, agentId: string, userId: string) => {
+    recent.set(runId, { agentId, userId });
+    if (recent.size > REMEMBERED_RUNS) recent.delete(recent.keys().next().value as string);
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'agent-server',
+        description:
+          'Every agent over a LangServe-compatible HTTP API (see docs/http-api.md). Errors are `{ error: { code, message, retryable, issues? } }`.',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('preClose', async () => {
+    for (const controller of live) controller.abort(new Error('The server is shutting down.'));
+  });
+
+  await app.register(
+    async (scope) => {
+      // Bodies are parsed with zod in the handlers (typed 400s with the issues); the route
+      // schemas document the API.
+      scope.setValidatorCompiler(() => (value) => ({ value }));
+      scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+      scope.setErrorHandler((error: FastifyError, request, reply) => {
+        if (error.statusCode === 413)
+          return sendError(reply, 413, 'limit_exceeded', 'The request body is too large.', {
+            limit: 'payload_size',
+          });
+        if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+          return sendError(reply, error.statusCode, 'invalid_payload', error.message);
+        request.log.error({ err: error }, 'LangServe route failed');
+        return sendError(
+          reply,
+          500,
+          'internal',
+          'The server failed to handle the request. It has been logged.',
+        );
+      });
+      scope.setNotFoundHandler((request, reply) =>
+        sendError(reply, 404, 'not_found', `No route ${request.method} ${request.url}.`),
+      );
+
+      scope.decorateRequest('langserveUserId', '');
+      scope.addHook('onRequest', async (request, reply) => {
+        const header = request.headers.authorization;
+        if (header === undefined || header === '') {
+          if (config.production)
+            return sendError(
+              reply,
+              401,
+              'unauthenticated',
+              'A token is required: send Authorization: Bearer <JWT>.',
+            );
+          request.langserveUserId = ANONYMOUS_USER_ID;
+          return;
+        }
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match)
+          return sendError(
+            reply,
+            401,
+            'unauthenticated',
+            'The Authorization header must be "Bearer <JWT>".',
+          );
+        try {
+          request.langserveUserId = (await authority.verify(match[1] as string)).userId;
+        } catch (error) {
+          const reason =
+            error instanceof TokenError ? error.message : 'The token could not be verified.';
+          return sendError(reply, 401, 'unauthenticated', reason);
+        }
+      });
+
+      /** The agent a route names, or a 404 (sent) and undefined. */
+      const agentOf = (request: FastifyRequest, reply: FastifyReply): Agent | undefined => {
+        const { agentId } = request.params as { agentId: string };
+        const agent = byId.get(agentId);
+        if (!agent)
+          void sendError(
+            reply,
+            404,
+            'not_found',
+            `Unknown agent: ${agentId}. GET ${AGENTS_PREFIX} lists the agents.`,
+          );
+        return agent;
+      };
+
+      /** Takes one request from the caller's rate budget; sends a 429 and returns false if spent. */
+      const withinRate = (request: FastifyRequest, reply: FastifyReply): boolean => {
+        const user = request.langserveUserId;
+        const retryAfterMs = limiter.take(user === ANONYMOUS_USER_ID ? `ip:${request.ip}` : user);
+        if (retryAfterMs === 0) return true;
+        void sendError(
+          reply,
+          429,
+          'limit_exceeded',
+          `Too many requests: at most ${config.limits.eventsPerSecond} per second (bursts of ${config.limits.eventBurst}). Try again in ${retryAfterMs} ms.`,
+          { limit: 'rate', retryAfterMs, retryable: true },
+        );
+        return false;
+      };
+
+      /** Checks an input and its config against the agent; sends a 400 and returns null if bad. */
+      const prepare = (
+        agent: Agent,
+        input: unknown,
+        runConfig: RunnableConfig | undefined,
+        path: string,
+      ): PreparedRun | { issues: string[] } => {
+        const parsed = parseChatInput(input, path);
+        if (!parsed.ok) return { issues: parsed.issues };
+        const resolved = resolveRunSettings(agent.settings, settingsOf(runConfig), agent.info.name);
+        if (!resolved.ok) return { issues: [`config.configurable: ${resolved.error}`] };
+        return { runId: randomUUID(), messages: parsed.messages, settings: resolved.settings };
+      };
+
+      /**
+       * Admits `count` runs of `agent` for the caller (server open, agent configured, within the
+       * concurrent-run limit shared with socket runs); sends the refusal and returns null.
+       */
+      const admit = (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        agent: Agent,
+        count: number,
+      ): RunAdmission | null => {
+        if (runs.closing) {
+          void sendError(reply, 503, 'unavailable', 'The server is shutting down. Try again.', {
+            retryable: true,
+          });
+          return null;
+        }
+        const health = agent.health.current;
+        if (health.status === 'unconfigured') {
+          void sendError(
+            reply,
+            503,
+            'unavailable',
+            `${agent.info.name} is not configured: ${health.reason ?? 'its provider lacks settings'}`,
+          );
+          return null;
+        }
+        const limit = config.limits.concurrentRunsPerUser;
+        const admission = runs.admitRuns({
+          userId: request.langserveUserId,
+          count,
+          limit,
+          sendKey: `http:${randomUUID()}`,
+        });
+        if (!admission)
+          void sendError(
+            reply,
+            429,
+            'limit_exceeded',
+            `Too many answers streaming: at most ${limit} runs per user at once. Wait for one to end or cancel one.`,
+            { limit: 'concurrent_runs', retryable: true },
+          );
+        return admission;
+      };
+
+      /** An AbortController for a request's run(s): aborted on client disconnect and shutdown. */
+      const runController = (reply: FastifyReply) => {
+        const controller = new AbortController();
+        live.add(controller);
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) controller.abort(new ClientClosedError());
+          live.delete(controller);
+        });
+        return controller;
+      };
+
+      /** The error reply for a failed run. */
+      const runFailed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+        if (reply.raw.destroyed || error instanceof ClientClosedError) return reply;
+        request.log.warn({ err: error }, 'LangServe run failed');
+        return error instanceof RunTimeoutError
+          ? sendError(reply, 504, 'unavailable', userSafeRunError(error), { retryable: true })
+          : sendError(reply, 502, 'unavailable', userSafeRunError(error), { retryable: true });
+      };
+
+      /** Runs one prepared run to its end; resolves with the answer's text. */
+      const collect = async (agent: Agent, run: PreparedRun, signal: AbortSignal) => {
+        let text = '';
+        for await (const event of streamAgentRun({
+          agent,
+          messages: run.messages,
+          settings: run.settings,
+          signal,
+          timeoutMs: config.runTimeoutMs,
+        }))
+          if (event.type === 'text-delta') text += event.text;
+        return wireAiMessage('ai', text, run.runId, { ...agent.metadata, run_id: run.runId });
+      };
+
+      const tag = ['agents'];
+      const params: JsonSchema = {
+        type: 'object',
+        properties: { agentId: { type: 'string', enum: [...byId.keys()] } },
+        required: ['agentId'],
+      };
+      const errors = Object.fromEntries(
+        [400, 401, 404, 413, 429, 502, 503, 504].map((status) => [
+          status,
+          { description: 'A typed error.', ...errorBodyJsonSchema },
+        ]),
+      );
+      const security = [{ bearer: [] }];
+
+      scope.get(
+        '',
+        {
+          schema: {
+            tags: tag,
+            summary: 'The agents, with their health and runtime settings',
+            security,
+            response: { 200: responseJsonSchemas.agents },
+          },
+        },
+        async () => ({
+          agents: options
+            .listAgents()
+            .map((info) => ({ ...info, url: `${AGENTS_PREFIX}/${info.id}/` })),
+        }),
+      );
+
+      const schemaRoute = (name: string, summary: string, schemaOf: (agent: Agent) => JsonSchema) =>
+        scope.get(
+          `/:agentId/${name}`,
+          {
+            schema: {
+              tags: tag,
+              summary,
+              security,
+              params,
+              response: { 200: responseJsonSchemas.schema, 404: errors[404] },
+            },
+          },
+          async (request, reply) => {
+            const agent = agentOf(request, reply);
+            if (!agent) return reply;
+            return schemaOf(agent);
+          },
+        );
+      schemaRoute('input_schema', 'The JSON Schema of the chat input', () => inputJsonSchema);
+      schemaRoute('output_schema', 'The JSON Schema of the output (an AI message)', () => ({
+        ...outputJsonSchema,
+      }));
+      schemaRoute(
+        'config_schema',
+        'The JSON Schema of the runtime settings (config.configurable)',
+        agentConfigSchema,
+      );
+
+      scope.post(
+        '/:agentId/invoke',
+        {
+          schema: {
+            tags: tag,
+            summary: 'Run the agent to the end; answers its message',
+            security,
+            params,
+            body: requestJsonSchemas.invoke,
+            response: { 200: responseJsonSchemas.invoke, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const agent = agentOf(request, reply);
+          if (!agent || !withinRate(request, reply)) return reply;
+          const body = invokeRequestSchema.safeParse(request.body);
+          if (!body.success)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid invoke body.', {
+              issues: issuesOf(body.error),
+            });
+          const run = prepare(agent, body.data.input, body.data.config, 'input');
+          if ('issues' in run)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid input.', {
+              issues: run.issues,
+            });
+          const admission = admit(request, reply, agent, 1);
+          if (!admission) return reply;
+          const controller = runController(reply);
+          remember(run.runId, agent.info.id, request.langserveUserId);
+          try {
+            const output = await collect(agent, run, controller.signal);
+            return {
+              output,
+              metadata: { run_id: run.runId, feedback_tokens: [] },
+              callback_events: [],
+            };
+          } catch (error) {
+            return runFailed(request, reply, error);
+          } finally {
+            admission.release();
+          }
+        },
+      );
+
+      scope.post(
+        '/:agentId/batch',
+        {
+          schema: {
+            tags: tag,
+            summary: 'Run the agent on several inputs at once',
+            security,
+            params,
+            body: requestJsonSchemas.batch,
+            response: { 200: responseJsonSchemas.batch, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const agent = agentOf(request, reply);
+          if (!agent || !withinRate(request, reply)) return reply;
+          const body = batchRequestSchema.safeParse(request.body);
+          if (!body.success)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid batch body.', {
+              issues: issuesOf(body.error),
+            });
+          const { inputs, config: batchConfig } = body.data;
+          if (Array.isArray(batchConfig) && batchConfig.length !== inputs.length)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid batch body.', {
+              issues: [
+                `config: ${batchConfig.length} configs for ${inputs.length} inputs (give one config, or one per input)`,
+              ],
+            });
+          const prepared = inputs.map((input, index) =>
+            prepare(
+              agent,
+              input,
+              Array.isArray(batchConfig) ? batchConfig[index] : batchConfig,
+              `inputs.${index}`,
+            ),
+          );
+          const issues = prepared.flatMap((run) => ('issues' in run ? run.issues : []));
+          if (issues.length)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid input.', { issues });
+          const admission = admit(request, reply, agent, inputs.length);
+          if (!admission) return reply;
+          const controller = runController(reply);
+          const batch = prepared as PreparedRun[];
+          for (const run of batch) remember(run.runId, agent.info.id, request.langserveUserId);
+          try {
+            const output = await Promise.all(
+              batch.map((run) => collect(agent, run, controller.signal)),
+            );
+            const runIds = batch.map((run) => run.runId);
+            return {
+              output,
+              metadata: {
+                run_ids: runIds,
+                responses: runIds.map((run_id) => ({ run_id, feedback_tokens: [] })),
+              },
+              callback_events: [],
+            };
+          } catch (error) {
+            // One failed input fails the batch (as LangServe does): stop the others.
+            controller.abort(error);
+            return runFailed(request, reply, error);
+          } finally {
+            admission.release();
+          }
+        },
+      );
+
+      const streamRoute = (kind: 'stream' | 'stream_events') =>
+        scope.post(
+          `/:agentId/${kind}`,
+          {
+            schema: {
+              tags: tag,
+              summary:
+                kind === 'stream'
+                  ? 'Stream the answer as AI message chunks (server-sent events)'
+                  : 'Stream LangChain v2 events of the run (server-sent events)',
+              security,
+              params,
+              body: requestJsonSchemas.invoke,
+              response: {
+                200: {
+                  description: 'text/event-stream',
+                  content: { 'text/event-stream': { schema: responseJsonSchemas.sse } },
+                },
+                ...errors,
+              },
+            },
+          },
+          async (request, reply) => {
+            const agent = agentOf(request, reply);
+            if (!agent || !withinRate(request, reply)) return reply;
+            const body = invokeRequestSchema.safeParse(request.body);
+            if (!body.success)
+              return sendError(reply, 400, 'invalid_payload', `Invalid ${kind} body.`, {
+                issues: issuesOf(body.error),
+              });
+            const run = prepare(agent, body.data.input, body.data.config, 'input');
+            if ('issues' in run)
+              return sendError(reply, 400, 'invalid_payload', 'Invalid input.', {
+                issues: run.issues,
+              });
+            const admission = admit(request, reply, agent, 1);
+            if (!admission) return reply;
+            const controller = runController(reply);
+            remember(run.runId, agent.info.id, request.langserveUserId);
+            const stream = new EventStream(reply);
+            try {
+              await stream.send('metadata', { run_id: run.runId });
+              const events = streamAgentRun({
+                agent,
+                messages: run.messages,
+                settings: run.settings,
+                signal: controller.signal,
+                timeoutMs: config.runTimeoutMs,
+              });
+              if (kind === 'stream') {
+                for await (const event of events)
+                  if (event.type === 'text-delta')
+                    await stream.send(
+                      'data',
+                      wireAiMessage('AIMessageChunk', event.text, run.runId),
+                    );
+              } else await streamEvents(agent, run, body.data.input, events, stream);
+              await stream.send('end');
+            } catch (error) {
+              if (!(error instanceof ClientClosedError) && stream.open) {
+                request.log.warn({ err: error }, 'LangServe stream failed');
+                await stream.send('error', {
+                  status_code: error instanceof RunTimeoutError ? 504 : 502,
+                  message: userSafeRunError(error),
+                });
+              }
+            } finally {
+              admission.release();
+              stream.end();
+            }
+            return reply;
+          },
+        );
+      streamRoute('stream');
+      streamRoute('stream_events');
+
+      scope.post(
+        '/:agentId/feedback',
+        {
+          schema: {
+            tags: tag,
+            summary: 'Record feedback on a run (LangServe FeedbackCreateRequest)',
+            security,
+            params,
+            body: requestJsonSchemas.feedback,
+            response: { 200: responseJsonSchemas.feedback, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const agent = agentOf(request, reply);
+          if (!agent || !withinRate(request, reply)) return reply;
+          const body = feedbackRequestSchema.safeParse(request.body);
+          if (!body.success)
+            return sendError(reply, 400, 'invalid_payload', 'Invalid feedback body.', {
+              issues: issuesOf(body.error),
+            });
+          const run = recent.get(body.data.run_id);
+          if (!run || run.agentId !== agent.info.id || run.userId !== request.langserveUserId)
+            return sendError(
+              reply,
+              404,
+              'not_found',
+              `No recent run ${body.data.run_id} of ${agent.info.id} for this caller.`,
+            );
+          const now = new Date().toISOString();
+          const feedback = {
+            id: randomUUID(),
+            run_id: body.data.run_id,
+            key: body.data.key,
+            score: body.data.score ?? null,
+            value: body.data.value ?? null,
+            comment: body.data.comment ?? null,
+            correction: null,
+            created_at: now,
+            modified_at: now,
+          };
+          request.log.info({ feedback, agentId: agent.info.id }, 'run feedback');
+          return feedback;
+        },
+      );
+    },
+    { prefix: AGENTS_PREFIX },
+  );
+}
+
+/**
+ * The run as LangChain `streamEvents` v2 events, built from the one stream adapter's events:
+ * `on_chain_start`; per model turn `on_chat_model_start`, `on_chat_model_stream` (one AI message
+ * chunk per token) and `on_chat_model_end`; per tool call `on_tool_start` and `on_tool_end`;
+ * `on_chain_end` with the whole answer.
+ */
+async function streamEvents(
+  agent: Agent,
+  run: PreparedRun,
+  input: unknown,
+  events: AsyncIterable<import('../runs/stream-adapter.js').UnnumberedRunEvent>,
+  stream: EventStream,
+): Promise<void> {
+  const base = { tags: [] as string[], metadata: { agent_id: agent.info.id } };
+  const child = { ...base, parent_ids: [run.runId] };
+  const toolNames = new Map<string, string>();
+  let answer = '';
+  let turn: { id: string; text: string } | null = null;
+  const endTurn = async () => {
+    if (!turn) return;
+    await stream.send('data', {
+      event: 'on_chat_model_end',
+      name: agent.info.model,
+      run_id: turn.id,
+      ...child,
+      data: { output: wireAiMessage('ai', turn.text, turn.id) },
+    });
+    turn = null;
+  };
+  await stream.send('data', {
+    event: 'on_chain_start',
+    name: agent.info.id,
+    run_id: run.runId,
+    ...base,
+    parent_ids: [],
+    data: { input },
+  });
+  for await (const event of events) {
+    if (event.type === 'text-delta') {
+      if (!turn) {
+        turn = { id: randomUUID(), text: '' };
+        await stream.send('data', {
+          event: 'on_chat_model_start',
+          name: agent.info.model,
+          run_id: turn.id,
+          ...child,
+          data: {},
+        });
+      }
+      turn.text += event.text;
+      answer += event.text;
+      await stream.send('data', {
+        event: 'on_chat_model_stream',
+        name: agent.info.model,
+        run_id: turn.id,
+        ...child,
+        data: { chunk: wireAiMessage('AIMessageChunk', event.text, turn.id) },
+      });
+    } else if (event.type === 'tool-call-start') toolNames.set(event.toolCallId, event.name);
+    else if (event.type === 'tool-call-running') {
+      await endTurn();
+      let args: unknown = event.argsText;
+      try {
+        args = JSON.parse(event.argsText);
+      } catch {
+        // Not JSON: passed on as text.
+      }
+      await stream.send('data', {
+        event: 'on_tool_start',
+        name: toolNames.get(event.toolCallId) ?? 'tool',
+        run_id: event.toolCallId,
+        ...child,
+        data: { input: args },
+      });
+    } else if (event.type === 'tool-result') {
+      await stream.send('data', {
+        event: 'on_tool_end',
+        name: toolNames.get(event.toolCallId) ?? 'tool',
+        run_id: event.toolCallId,
+        ...child,
+        data: { output: event.error !== undefined ? { error: event.error } : event.result },
+      });
+    }
+  }
+  await endTurn();
+  await stream.send('data', {
+    event: 'on_chain_end',
+    name: agent.info.id,
+    run_id: run.runId,
+    ...base,
+    parent_ids: [],
+    data: { output: wireAiMessage('ai', answer, run.runId, { ...agent.metadata }) },
+  });
+}

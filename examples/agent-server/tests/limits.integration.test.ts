@@ -1,0 +1,262 @@
+import { SignJWT } from 'jose';
+import { PROTOCOL_VERSION, type ProtocolError } from 'svelte-langserve/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuthConfig, LimitsConfig } from '../src/config.js';
+import {
+  connectClient,
+  createConversation,
+  EventLog,
+  startServer,
+  TEST_LIMITS,
+  wait,
+  type ClientSocket,
+  type TestServer,
+} from './support/harness.js';
+import { ScriptedChatModel } from './support/scripted-model.js';
+
+const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
+const limits = (overrides: Partial<LimitsConfig>): LimitsConfig => ({
+  ...TEST_LIMITS,
+  ...overrides,
+});
+
+let server: TestServer | undefined;
+const sockets: ClientSocket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await server?.close();
+  server = undefined;
+});
+
+async function connect(token?: string): Promise<ClientSocket> {
+  const socket = await connectClient(server!.url, {
+    auth: { protocolVersion: PROTOCOL_VERSION, ...(token ? { token } : {}) },
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+function errorOf(result: { ok: boolean; error?: ProtocolError }): ProtocolError {
+  if (result.ok || !result.error) throw new Error('expected a refusal');
+  return result.error;
+}
+
+describe('per-socket request rate', () => {
+  it('refuses requests over the bucket with limit_exceeded/rate and retryAfterMs, then recovers', async () => {
+    server = await startServer({
+      config: { limits: limits({ eventsPerSecond: 1, eventBurst: 3 }) },
+    });
+    const socket = await connect();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => socket.emitWithAck('agents:list', {})),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(3);
+    const refused = results.filter((result) => !result.ok).map(errorOf);
+    expect(refused).toHaveLength(2);
+    for (const error of refused) {
+      expect(error).toMatchObject({ code: 'limit_exceeded', limit: 'rate', retryable: true });
+      expect(error.retryAfterMs).toBeGreaterThan(0);
+      expect(error.retryAfterMs).toBeLessThanOrEqual(1000);
+    }
+    // A refused request does not run its handler, even an invalid one (no invalid_payload).
+    const invalid = await socket.emitWithAck('agents:list', { bogus: true } as never);
+    expect(errorOf(invalid).code).toBe('limit_exceeded');
+
+    await wait(refused[0]!.retryAfterMs! + 20);
+    expect((await socket.emitWithAck('agents:list', {})).ok).toBe(true);
+
+    // The bucket is per socket: another socket is not affected.
+    const other = await connect();
+    expect((await other.emitWithAck('agents:list', {})).ok).toBe(true);
+  });
+});
+
+describe('message length', () => {
+  it('refuses a text over MAX_MESSAGE_LENGTH with limit_exceeded/message_length, storing nothing', async () => {
+    server = await startServer({ config: { limits: limits({ maxMessageLength: 10 }) } });
+    const socket = await connect();
+    const conversationId = await createConversation(socket);
+    const refused = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: 'long',
+      text: 'x'.repeat(11),
+    });
+    expect(errorOf(refused)).toMatchObject({
+      code: 'limit_exceeded',
+      limit: 'message_length',
+      retryable: false,
+    });
+    expect(errorOf(refused).message).toContain('at most 10');
+    // Past the protocol's own maximum it is a schema error instead.
+    const huge = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: 'huge',
+      text: 'x'.repeat(32_001),
+    });
+    expect(errorOf(huge).code).toBe('invalid_payload');
+    const joined = await socket.emitWithAck('conversations:join', { conversationId });
+    if (!joined.ok) throw new Error(joined.error.message);
+    expect(joined.data.messages).toHaveLength(0);
+
+    const fits = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: 'fits',
+      text: 'x'.repeat(10),
+    });
+    expect(fits.ok).toBe(true);
+  });
+});
+
+describe('concurrent runs per user', () => {
+  const auth = (): AuthConfig => ({
+    secret: SECRET,
+    algorithms: ['HS256'],
+    devLogin: false,
+    tokenTtlSeconds: 3600,
+  });
+  const tokenFor = (userId: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it('refuses a send over the limit with limit_exceeded/concurrent_runs, storing nothing; retries and other users pass', async () => {
+    const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
+    server = await startServer({
+      model,
+      config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
+    });
+    const alice = await connect(await tokenFor('alice'));
+    const log = new EventLog(alice);
+    const conversationId = await createConversation(alice);
+    const send = (clientMessageId: string) =>
+      alice.emitWithAck('messages:send', { conversationId, clientMessageId, text: 'go' });
+
+    // Two sends at once: both fit (slots are reserved while a send is stored).
+    const [first, second] = await Promise.all([send('one'), send('two')]);
+    if (!first.ok || !second.ok) throw new Error('expected both sends to be accepted');
+    const third = await send('three');
+    expect(errorOf(third)).toMatchObject({
+      code: 'limit_exceeded',
+      limit: 'concurrent_runs',
+      retryable: true,
+    });
+    // Nothing was stored for the refused send.
+    const joined = await alice.emitWithAck('conversations:join', { conversationId });
+    if (!joined.ok) throw new Error(joined.error.message);
+    expect(joined.data.messages.filter((message) => message.role === 'user')).toHaveLength(2);
+    expect(joined.data.runs).toHaveLength(2);
+
+    // A retry of an accepted send starts nothing new, so it is not refused.
+    const retry = await send('one');
+    if (!retry.ok) throw new Error(retry.error.message);
+    expect(retry.data.runs.map((run) => run.id)).toEqual(first.data.runs.map((run) => run.id));
+
+    // Another user has their own budget.
+    const bob = await connect(await tokenFor('bob'));
+    const bobConversation = await createConversation(bob);
+    const bobSend = await bob.emitWithAck('messages:send', {
+      conversationId: bobConversation,
+      clientMessageId: 'b1',
+      text: 'go',
+    });
+    expect(bobSend.ok).toBe(true);
+
+    // Once one of alice's runs ends, she may start another.
+    const runId = first.data.runs[0]!.id;
+    expect((await alice.emitWithAck('runs:cancel', { runId })).ok).toBe(true);
+    await log.ended(runId);
+    const fourth = await send('four');
+    expect(fourth.ok).toBe(true);
+  });
+
+  it('counts every agent a send names', async () => {
+    const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
+    server = await startServer({
+      model,
+      config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
+    });
+    const socket = await connect(await tokenFor('carol'));
+    const agents = await socket.emitWithAck('agents:list', {});
+    if (!agents.ok) throw new Error(agents.error.message);
+    const agentIds = agents.data.agents.slice(0, 3).map((agent) => agent.id);
+    const conversationId = await createConversation(socket);
+    const refused = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: 'three-agents',
+      text: 'go',
+      agentIds,
+    });
+    expect(errorOf(refused)).toMatchObject({ code: 'limit_exceeded', limit: 'concurrent_runs' });
+    const fits = await socket.emitWithAck('messages:send', {
+      conversationId,
+      clientMessageId: 'two-agents',
+      text: 'go',
+      agentIds: agentIds.slice(0, 2),
+    });
+    expect(fits.ok).toBe(true);
+  });
+
+  it('counts every agent of the conversation when a send names none', async () => {
+    const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
+    server = await startServer({
+      model,
+      config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
+    });
+    const socket = await connect(await tokenFor('dave'));
+    const agents = await socket.emitWithAck('agents:list', {});
+    if (!agents.ok) throw new Error(agents.error.message);
+    const created = await socket.emitWithAck('conversations:create', {
+      agentIds: agents.data.agents.slice(0, 3).map((agent) => agent.id),
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const refused = await socket.emitWithAck('messages:send', {
+      conversationId: created.data.conversation.id,
+      clientMessageId: 'all-three',
+      text: 'go',
+    });
+    expect(errorOf(refused)).toMatchObject({ code: 'limit_exceeded', limit: 'concurrent_runs' });
+  });
+});
+
+describe('payload size', () => {
+  it('a Socket.IO frame over maxPayloadBytes closes that connection; the server goes on', async () => {
+    server = await startServer({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
+    const socket = await connect();
+    const conversationId = await createConversation(socket);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    socket.emit(
+      'messages:send',
+      { conversationId, clientMessageId: 'big', text: 'x'.repeat(4000) },
+      () => {
+        throw new Error('an oversized frame must not be answered');
+      },
+    );
+    expect(await disconnected).toBe('transport close');
+
+    const other = await connect();
+    expect((await other.emitWithAck('agents:list', {})).ok).toBe(true);
+    // Just under the limit is fine.
+    const otherConversation = await createConversation(other);
+    const fits = await other.emitWithAck('messages:send', {
+      conversationId: otherConversation,
+      clientMessageId: 'fits',
+      text: 'x'.repeat(1500),
+    });
+    expect(fits.ok).toBe(true);
+  });
+
+  it('an HTTP body over maxPayloadBytes gets 413 limit_exceeded/payload_size', async () => {
+    server = await startServer({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
+    const response = await fetch(`${server.url}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(4000) }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { error: ProtocolError };
+    expect(body.error).toMatchObject({ code: 'limit_exceeded', limit: 'payload_size' });
+  });
+});

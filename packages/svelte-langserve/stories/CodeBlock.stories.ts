@@ -1,0 +1,60 @@
+import type { Meta, StoryObj } from '@storybook/sveltekit';
+import { expect, waitFor } from 'storybook/test';
+import Markdown from '../src/lib/markdown/Markdown.svelte';
+import { answerText, codeAnswer, deltasUntil, midStream } from '../tests/fixtures/transcripts.js';
+
+/** The recorded answer with a TypeScript and a shell block, as it reads once finished. */
+const answer = answerText(codeAnswer);
+
+const highlightedBlocks = (root: HTMLElement) => root.querySelectorAll('code[data-highlighted]');
+
+const meta = {
+  title: 'Chat/Parts/Code block',
+  component: Markdown,
+  args: { text: answer, streaming: false },
+} satisfies Meta<typeof Markdown>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Finished blocks, highlighted once the highlighter has loaded; each has a Copy button. */
+export const Highlighted: Story = {
+  play: async ({ canvas, canvasElement }) => {
+    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(2), {
+      timeout: 10_000,
+    });
+    const code = canvasElement.querySelector('code.language-ts');
+    await expect(code?.querySelector('[data-token="keyword"]')).toHaveTextContent('import');
+    await expect(code?.querySelector('[data-token="comment"]')).toBeVisible();
+    await expect(canvas.getAllByRole('button', { name: 'Copy code' })).toHaveLength(2);
+  },
+};
+
+/** The same answer in the dark theme: token colours come from the dark palette. */
+export const HighlightedDark: Story = {
+  parameters: { themeMode: 'dark' },
+  play: async ({ canvasElement }) => {
+    await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
+    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(2), {
+      timeout: 10_000,
+    });
+  },
+};
+
+/** Mid-answer, inside the open TypeScript block: plain text, not highlighted until it closes. */
+export const Streaming: Story = {
+  args: {
+    text: answerText(midStream(codeAnswer, deltasUntil(codeAnswer, "'run:event'"))),
+    streaming: true,
+  },
+  play: async ({ canvasElement }) => {
+    const block = canvasElement.querySelector('[data-slot="code-block"]');
+    await expect(block).toHaveAttribute('data-closed', 'false');
+    await expect(block).toHaveTextContent("socket.on('run:event'");
+    // One cursor, after the code: none on the block's frame.
+    await expect(getComputedStyle(block!, '::after').content).toBe('none');
+    await expect(getComputedStyle(block!.querySelector('code')!, '::after').content).toBe('""');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(block?.querySelector('[data-token]')).toBeNull();
+  },
+};

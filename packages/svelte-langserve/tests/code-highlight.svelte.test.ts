@@ -1,0 +1,91 @@
+import { render, waitFor } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { describe, expect, it, vi } from 'vitest';
+import Markdown from '../src/lib/markdown/Markdown.svelte';
+import { CodeHighlighter, type CodeHighlighterEngine } from '../src/lib/markdown/highlight.js';
+import { createHighlightEngine } from '../src/lib/markdown/highlight-engine.js';
+import { answerText, codeAnswer } from './fixtures/transcripts.js';
+
+/** A highlighter whose engine counts its loads and calls, around the real engine. */
+function spyHighlighter() {
+  const engine = createHighlightEngine();
+  const highlight = vi.fn<CodeHighlighterEngine['highlight']>((code, language) =>
+    engine.highlight(code, language),
+  );
+  const load = vi.fn(async (): Promise<CodeHighlighterEngine> => ({ highlight }));
+  return { highlighter: new CodeHighlighter({ load }), load, highlight };
+}
+
+const answer = answerText(codeAnswer);
+const firstFenceEnd = answer.indexOf('```\n', answer.indexOf('```ts') + 5);
+
+describe('Markdown code blocks while streaming (runes, jsdom)', () => {
+  it('does no highlighting work on an open block; highlights a finished one once', async () => {
+    const { highlighter, load, highlight } = spyHighlighter();
+    const screen = render(Markdown, { text: '', streaming: true, highlighter });
+
+    // Token by token through the first code block, up to (not including) its closing fence.
+    for (let end = 1; end < firstFenceEnd; end += 2) {
+      await screen.rerender({ text: answer.slice(0, end), streaming: true });
+    }
+    const block = screen.container.querySelector('[data-slot="code-block"]');
+    expect(block).toHaveAttribute('data-closed', 'false');
+    expect(block?.querySelector('[data-token]')).toBeNull();
+    expect(load).not.toHaveBeenCalled();
+    expect(highlight).not.toHaveBeenCalled();
+
+    // The fence closes, the answer goes on: the block is highlighted, once.
+    for (let end = firstFenceEnd; end <= answer.indexOf('```bash'); end += 2) {
+      await screen.rerender({ text: answer.slice(0, end), streaming: true });
+    }
+    await waitFor(
+      () => expect(screen.container.querySelector('code[data-highlighted]')).not.toBeNull(),
+      { timeout: 10_000 },
+    );
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(highlight).toHaveBeenCalledTimes(1);
+
+    // The rest streams in and the run ends: one more call, for the second block only.
+    for (let end = answer.indexOf('```bash'); end <= answer.length; end += 7) {
+      await screen.rerender({ text: answer.slice(0, end), streaming: true });
+    }
+    await screen.rerender({ text: answer, streaming: false });
+    await waitFor(
+      () => expect(screen.container.querySelectorAll('code[data-highlighted]')).toHaveLength(2),
+      { timeout: 10_000 },
+    );
+    expect(highlight.mock.calls.map(([, language]) => language)).toEqual(['typescript', 'bash']);
+    expect(load).toHaveBeenCalledTimes(1);
+  }, 30_000);
+
+  it('highlights an unclosed last block once the text is no longer streaming', async () => {
+    const { highlighter, highlight } = spyHighlighter();
+    const text = '```py\nprint("hi")';
+    const screen = render(Markdown, { text, streaming: true, highlighter });
+    await tick();
+    expect(highlight).not.toHaveBeenCalled();
+    await screen.rerender({ text, streaming: false });
+    await waitFor(() => expect(screen.container.querySelector('[data-token]')).not.toBeNull());
+    expect(highlight).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps an unknown language plain without loading anything', async () => {
+    const { highlighter, load } = spyHighlighter();
+    const screen = render(Markdown, {
+      text: '```klingon\nQapla!\n```\n\nDone.',
+      highlighter,
+    });
+    await tick();
+    const code = screen.container.querySelector('code');
+    expect(code).toHaveTextContent('Qapla!');
+    expect(code).not.toHaveAttribute('data-highlighted');
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('with highlighter={null} never highlights', async () => {
+    const screen = render(Markdown, { text: '```ts\nconst a = 1;\n```', highlighter: null });
+    await tick();
+    expect(screen.container.querySelector('code')).toHaveTextContent('const a = 1;');
+    expect(screen.container.querySelector('[data-token]')).toBeNull();
+  });
+});
