@@ -127,6 +127,35 @@ describe('ChatController', () => {
     expect(controller.snapshot.chat.error).toBeNull();
   });
 
+  it('applies message:updated: an interrupted answer stops its run, so cancel skips it', async () => {
+    const transport = scriptedTransport({ stepDelayMs: 20 });
+    const controller = new ChatController({ transport });
+    controller.connect();
+    await controller.send('Hello');
+    transport.emit('run:event', runEvents([])[0]!);
+    expect(controller.snapshot.chat.status).toBe('streaming');
+    transport.emit('message:updated', {
+      message: userMessage({
+        id: 'a1',
+        role: 'assistant',
+        status: 'interrupted',
+        parts: [{ type: 'text', text: 'Hi' }],
+        runId: 'r1',
+        agentId: 'chatbot',
+        createdAt: '2026-01-01T00:00:02.000Z',
+      }),
+    });
+    const { chat } = controller.snapshot;
+    expect(chat.status).toBe('ready');
+    expect(chat.runs.r1!.status).toBe('interrupted');
+    expect(chat.messages.find((message) => message.id === 'a1')).toMatchObject({
+      status: 'interrupted',
+    });
+    const before = transport.requests.length;
+    await controller.cancel();
+    expect(transport.requests.length).toBe(before);
+  });
+
   it('re-joins its conversation after a reconnect that lost the session', async () => {
     const transport = scriptedTransport();
     const controller = new ChatController({ transport });

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   ClientToServerEvents,
+  Message,
   RequestPayload,
   ResponseData,
   Result,
@@ -58,6 +59,14 @@ describe('protocol types', () => {
     };
     expectTypeOf(narrow).toBeFunction();
     expectTypeOf<Parameters<ServerToClientEvents['run:event']>[0]>().toEqualTypeOf<RunEvent>();
+  });
+
+  it('types message:updated as the whole message', () => {
+    expectTypeOf<Parameters<ServerToClientEvents['message:updated']>[0]>().toEqualTypeOf<{
+      message: Message;
+    }>();
+    // Negative: a bare message is not the payload.
+    expectTypeOf<Message>().not.toExtend<Parameters<ServerToClientEvents['message:updated']>[0]>();
   });
 
   it('rejects unknown events and wrong payloads on a transport', () => {

@@ -6,6 +6,7 @@ import {
   type ChatAction,
   type ChatState,
 } from '../src/lib/client/index.js';
+import type { Message } from '../src/lib/protocol/index.js';
 import { conversation, runEvents, userMessage } from './fixtures.js';
 
 const apply = (state: ChatState, actions: ChatAction[]) => actions.reduce(chatReducer, state);
@@ -250,5 +251,124 @@ describe('chatReducer: tool calls', () => {
       { type: 'run-event', event: { ...base, seq: 5, type: 'tool-result', toolCallId: 't1', error: 'Division by zero' } },
     ]);
     expect(state.messages[0]!.parts[1]).toMatchObject({ state: 'failed', error: 'Division by zero' });
+  });
+});
+
+describe('chatReducer: message-updated', () => {
+  const answer = (overrides: Partial<Message> = {}): Message =>
+    userMessage({
+      id: 'a1',
+      role: 'assistant',
+      status: 'streaming',
+      parts: [{ type: 'text', text: 'Hel' }],
+      runId: 'r1',
+      agentId: 'chatbot',
+      clientMessageId: undefined,
+      createdAt: '2026-01-01T00:00:02.000Z',
+      ...overrides,
+    });
+  // Streaming live: the start and two deltas applied ("Hello").
+  const live = apply(joined, asActions(runEvents(['Hel', 'lo']).slice(0, 3)));
+
+  it('ends the run it tracks when the message is no longer streaming', () => {
+    const interrupted = answer({ status: 'interrupted' });
+    const state = chatReducer(live, { type: 'message-updated', message: interrupted });
+    expect(state.messages).toHaveLength(1);
+    expect(state.messages[0]).toMatchObject({ id: 'a1', status: 'interrupted', delivery: 'sent' });
+    expect(messageText(state.messages[0]!)).toBe('Hel');
+    expect(state.runs.r1!.status).toBe('interrupted');
+    expect(state.status).toBe('ready');
+    // Later events of that run change nothing: the stored message is the truth.
+    const rest = runEvents(['Hel', 'lo', '!']).slice(3);
+    expect(apply(state, asActions(rest))).toBe(state);
+  });
+
+  it('maps each final message status to the run’s terminal status', () => {
+    for (const [status, run] of [
+      ['complete', 'completed'],
+      ['cancelled', 'cancelled'],
+      ['failed', 'failed'],
+    ] as const) {
+      const state = chatReducer(live, { type: 'message-updated', message: answer({ status }) });
+      expect(state.runs.r1!.status).toBe(run);
+    }
+  });
+
+  it('keeps the streamed parts of a message still streaming, and keeps its run live', () => {
+    const state = chatReducer(live, {
+      type: 'message-updated',
+      message: answer({ metadata: { model: 'other' } }),
+    });
+    expect(messageText(state.messages[0]!)).toBe('Hello');
+    expect(state.messages[0]!.metadata).toEqual({ model: 'other' });
+    expect(state.runs.r1).toEqual(live.runs.r1);
+    expect(state.status).toBe('streaming');
+  });
+
+  it('replaces a message whose run it does not follow', () => {
+    const idle = chatReducer(joined, { type: 'message-created', message: answer() });
+    const state = chatReducer(idle, {
+      type: 'message-updated',
+      message: answer({ status: 'interrupted', parts: [{ type: 'text', text: 'Hello' }] }),
+    });
+    expect(state.messages).toHaveLength(1);
+    expect(state.messages[0]!.status).toBe('interrupted');
+    expect(messageText(state.messages[0]!)).toBe('Hello');
+  });
+
+  it('does not change the branch selection', () => {
+    const question = userMessage({ id: 'q1', clientMessageId: undefined });
+    const first = answer({ id: 'a1', parentId: 'q1', status: 'complete', runId: 'r0' });
+    const second = answer({
+      id: 'a2',
+      parentId: 'q1',
+      status: 'complete',
+      runId: 'r9',
+      createdAt: '2026-01-01T00:00:03.000Z',
+    });
+    const base = chatReducer(initialChatState, {
+      type: 'joined',
+      conversation,
+      messages: [question, first, second],
+      runs: [],
+    });
+    const chosen = chatReducer(base, { type: 'branch-selected', messageId: 'a1' });
+    expect(chosen.selection).not.toEqual({});
+    const state = chatReducer(chosen, {
+      type: 'message-updated',
+      message: { ...second, parts: [{ type: 'text', text: 'changed' }] },
+    });
+    expect(state.selection).toBe(chosen.selection);
+    expect(messageText(state.messages[2]!)).toBe('changed');
+    // A message created, by contrast, shows itself.
+    const created = chatReducer(chosen, {
+      type: 'message-created',
+      message: answer({ id: 'a3', parentId: 'q1', status: 'complete', runId: 'r8' }),
+    });
+    expect(created.selection).toEqual({});
+  });
+
+  it('ignores another conversation’s message, and one older than the page held', () => {
+    expect(
+      chatReducer(live, { type: 'message-updated', message: answer({ conversationId: 'other' }) }),
+    ).toBe(live);
+    const paged = chatReducer(initialChatState, {
+      type: 'joined',
+      conversation,
+      messages: [answer({ status: 'complete' })],
+      runs: [],
+      hasMore: true,
+    });
+    const older = answer({ id: 'a0', runId: 'r0', createdAt: '2026-01-01T00:00:00.500Z' });
+    expect(chatReducer(paged, { type: 'message-updated', message: older })).toBe(paged);
+  });
+
+  it('adds a newer message it did not hold, without selecting it', () => {
+    const state = chatReducer(joined, {
+      type: 'message-updated',
+      message: answer({ status: 'interrupted' }),
+    });
+    expect(state.messages.map((message) => message.id)).toEqual(['a1']);
+    expect(state.selection).toBe(joined.selection);
   });
 });

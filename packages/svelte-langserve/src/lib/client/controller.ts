@@ -135,6 +135,9 @@ export class ChatController {
       this.#transport.on('message:created', ({ message }) =>
         this.#dispatch({ type: 'message-created', message }),
       ),
+      this.#transport.on('message:updated', ({ message }) =>
+        this.#dispatch({ type: 'message-updated', message }),
+      ),
       this.#transport.on('conversation:updated', ({ conversation }) =>
         this.#dispatch({ type: 'conversation-updated', conversation }),
       ),

@@ -96,6 +96,8 @@ export type ChatAction =
   | { type: 'send-ok'; clientMessageId: string; message: Message; runs: RunInfo[] }
   | { type: 'send-failed'; clientMessageId: string; error: ProtocolError }
   | { type: 'message-created'; message: Message }
+  /** A stored message changed outside a run's stream (`message:updated`). */
+  | { type: 'message-updated'; message: Message }
   | { type: 'run-event'; event: RunEvent }
   /** Runs started by a request other than a send (`messages:regenerate`). */
   | { type: 'runs-started'; runs: RunInfo[] }
@@ -141,6 +143,13 @@ function touchConversation(
 
 const terminalToMessage: Record<RunTerminalStatus, MessageStatus> = {
   completed: 'complete',
+  cancelled: 'cancelled',
+  failed: 'failed',
+  interrupted: 'interrupted',
+};
+
+const messageToTerminal: Record<Exclude<MessageStatus, 'streaming'>, RunTerminalStatus> = {
+  complete: 'completed',
   cancelled: 'cancelled',
   failed: 'failed',
   interrupted: 'interrupted',
@@ -202,6 +211,8 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
   const expected = run ? run.nextSeq : 0;
   // Strict order: a duplicate, a replayed or an out-of-order event changes nothing.
   if (event.seq !== expected) return state;
+  // A run that started and has ended here (its end event, or `message:updated`) takes no more.
+  if (run && run.status !== 'running' && run.nextSeq > 0) return state;
   if (state.conversation && event.conversationId !== state.conversation.id) return state;
 
   switch (event.type) {
@@ -271,6 +282,31 @@ function updateRunMessage(
     messages,
     runs: { ...state.runs, [event.runId]: { ...run, status, nextSeq: run.nextSeq + 1 } },
   });
+}
+
+/**
+ * A stored message changed outside its run's stream: the server's copy replaces the one held
+ * (or is added, unless it is older than the page held: the history page brings it). The branch
+ * selection stays. A message no longer `streaming` ends the run that wrote it here too; one still
+ * `streaming` whose run this client follows live keeps its streamed parts (the stream is ahead
+ * of the store).
+ */
+function messageUpdated(state: ChatState, message: Message): ChatState {
+  if (state.conversation && message.conversationId !== state.conversation.id) return state;
+  const existing = state.messages.find((candidate) => candidate.id === message.id);
+  if (!existing) {
+    const oldest = state.messages.find((candidate) => candidate.delivery === 'sent');
+    if (state.hasMore && oldest && message.createdAt < oldest.createdAt) return state;
+  }
+  const run = message.runId ? state.runs[message.runId] : undefined;
+  const following = run?.status === 'running';
+  const copy = received(message);
+  if (existing && following && message.status === 'streaming') copy.parts = existing.parts;
+  const runs =
+    run && following && message.status !== 'streaming'
+      ? { ...state.runs, [run.id]: { ...run, status: messageToTerminal[message.status] } }
+      : state.runs;
+  return finish({ ...state, messages: upsert(state.messages, copy), runs });
 }
 
 /** No conversation open: its messages and runs are dropped; the list stays. */
@@ -400,6 +436,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ),
       });
     }
+    case 'message-updated':
+      return messageUpdated(state, action.message);
     case 'run-event':
       return applyRunEvent(state, action.event);
     case 'runs-started':

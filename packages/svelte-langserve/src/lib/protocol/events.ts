@@ -119,6 +119,15 @@ export interface MessageCreatedEvent {
   message: Message;
 }
 
+/**
+ * Sent to a conversation's room when a stored message changed outside a run's stream (for
+ * example, a run the server found dead is marked `interrupted`). Carries the whole message:
+ * clients replace their copy.
+ */
+export interface MessageUpdatedEvent {
+  message: Message;
+}
+
 /** The acknowledgement callback of request `E`. */
 export type Ack<E extends RequestName> = (result: Result<ResponseData<E>>) => void;
 
@@ -163,6 +172,7 @@ export interface PresenceEvent {
 export interface ServerToClientEvents {
   'run:event': (event: RunEvent) => void;
   'message:created': (event: MessageCreatedEvent) => void;
+  'message:updated': (event: MessageUpdatedEvent) => void;
   'conversation:updated': (event: ConversationUpdatedEvent) => void;
   'conversation:deleted': (event: ConversationDeletedEvent) => void;
   presence: (event: PresenceEvent) => void;
@@ -178,6 +188,7 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 export const SERVER_EVENT_NAMES: readonly ServerEventName[] = [
   'run:event',
   'message:created',
+  'message:updated',
   'conversation:updated',
   'conversation:deleted',
   'presence',

@@ -59,6 +59,7 @@ export {
   type ConversationDeletedEvent,
   type ConversationUpdatedEvent,
   type MessageCreatedEvent,
+  type MessageUpdatedEvent,
   type PresenceEvent,
   type PresenceMember,
   type ResponseData,
