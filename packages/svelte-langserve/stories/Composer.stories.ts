@@ -27,12 +27,16 @@ export const Ready: Story = {
   },
 };
 
-/** While an answer streams, Stop replaces Send; clicking it or Escape stops. */
+/**
+ * While an answer streams, Stop replaces Send; clicking it or Escape stops. Either way the
+ * focus is in the text box afterwards (the Stop button goes away once the answer stops).
+ */
 export const Streaming: Story = {
   args: { status: 'streaming' },
   play: async ({ canvas, args }) => {
     await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
     await expect(args.onStop).toHaveBeenCalledTimes(1);
+    await expect(canvas.getByRole('textbox', { name: 'Message' })).toHaveFocus();
     await userEvent.type(canvas.getByRole('textbox', { name: 'Message' }), '{Escape}');
     await expect(args.onStop).toHaveBeenCalledTimes(2);
     await expect(canvas.queryByRole('button', { name: 'Send' })).toBeNull();
@@ -54,5 +58,27 @@ export const Dark: Story = {
   parameters: { themeMode: 'dark' },
   play: async ({ canvas }) => {
     await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
+  },
+};
+
+/**
+ * Right to left: the bar mirrors, so the Send button sits at the inline end (now the left);
+ * the text box lays each line out in the direction of its own text (`dir="auto"`).
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement, args }) => {
+    const input = canvas.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(input, 'مرحبا، كيف حالك؟');
+    const form = canvasElement.querySelector('[data-slot="composer"]')!;
+    await expect(getComputedStyle(form).direction).toBe('rtl');
+    const send = canvas.getByRole('button', { name: 'Send' });
+    await expect(send.getBoundingClientRect().right).toBeLessThanOrEqual(
+      input.getBoundingClientRect().left,
+    );
+    await userEvent.keyboard('{Enter}');
+    await expect(args.onSend).toHaveBeenCalledWith('مرحبا، كيف حالك؟');
+    await expect(input).toHaveFocus();
   },
 };

@@ -23,6 +23,8 @@ async function renderChat(transport: InMemoryTransport, props: { prompts?: strin
 }
 
 const textbox = () => page.getByRole('textbox', { name: 'Message' });
+const composerInput = (root: HTMLElement) =>
+  root.querySelector<HTMLTextAreaElement>('[data-slot="composer-input"]');
 const sends = (transport: InMemoryTransport) =>
   transport.requests.filter((request) => request.event === 'messages:send');
 
@@ -97,7 +99,7 @@ describe('ChatInterface (real Chromium)', () => {
     await expect.element(page.getByRole('button', { name: 'Send' })).toBeInTheDocument();
   });
 
-  it('shows Stop while streaming; clicking it sends runs:cancel and ends the answer', async () => {
+  it('shows Stop while streaming; clicking it sends runs:cancel, ends the answer and refocuses the composer', async () => {
     const transport = createScriptedTransport({ replies: [{ transcript: streamingAnswer }] });
     const screen = await renderChat(transport, { prompts: [streamingAnswer.prompt] });
     const stop = page.getByRole('button', { name: 'Stop' });
@@ -116,11 +118,13 @@ describe('ChatInterface (real Chromium)', () => {
     const [text = ''] = messageTexts(screen.container, 'assistant');
     expect(text.length).toBeLessThan(FINAL.length);
     expect(PARTIALS.has(text)).toBe(true);
+    // The Stop button is gone: the keyboard is back in the text box, not lost on the page.
+    expect(document.activeElement).toBe(composerInput(screen.container));
   });
 
-  it('stops on Escape in the composer', async () => {
+  it('stops on Escape in the composer, which keeps the focus', async () => {
     const transport = createScriptedTransport({ replies: [{ transcript: streamingAnswer }] });
-    await renderChat(transport, { prompts: [streamingAnswer.prompt] });
+    const screen = await renderChat(transport, { prompts: [streamingAnswer.prompt] });
     await expect.element(page.getByRole('button', { name: 'Stop' })).toBeVisible();
     await textbox().click();
     await userEvent.keyboard('{Escape}');
@@ -129,6 +133,8 @@ describe('ChatInterface (real Chromium)', () => {
       .poll(() => transport.requests.filter((request) => request.event === 'runs:cancel'))
       .toHaveLength(1);
     await expect.element(page.getByText('Stopped')).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
+    expect(document.activeElement).toBe(composerInput(screen.container));
   });
 
   it('disables sending while disconnected and says so', async () => {
