@@ -68,3 +68,33 @@ export const Dark: Story = {
     await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
   },
 };
+
+/**
+ * Right to left, with Arabic agent names: the chips flow from the right, and each name takes
+ * its own direction (`dir="auto"`), so an English name still reads left to right.
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: {
+    agents: [
+      agent('chatbot', 'المساعد'),
+      agent('code-assistant', 'Code assistant', { status: 'ready' }, false),
+      agent('data-analyst', 'محلل البيانات', {
+        status: 'degraded',
+        reason: 'فشلت آخر ثلاث محاولات',
+      }),
+    ],
+    selected: ['chatbot'],
+  },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement }) => {
+    const [first, second] = canvas.getAllByRole('button');
+    await expect(first).toHaveAttribute('aria-pressed', 'true');
+    // The first chip is the rightmost.
+    await expect(first!.getBoundingClientRect().left).toBeGreaterThan(
+      second!.getBoundingClientRect().right,
+    );
+    const names = [...canvasElement.querySelectorAll('[data-slot="agent-name"]')];
+    await expect(names.map((name) => name.matches(':dir(rtl)'))).toEqual([true, false, true]);
+  },
+};

@@ -11,7 +11,9 @@ import {
 import { darkTokens } from '../src/lib/theme/tokens.js';
 import { messageTexts, rgb, streamingCursor, themeElement, visibleText } from './support/dom.js';
 import ScenarioChat from './support/ScenarioChat.svelte';
+import { TOOL_ARGS, TOOL_RESULT } from './support/tool-call-transcript.js';
 import {
+  LONG_CONVERSATION_LENGTH,
   MID_STREAM_DELTAS,
   RTL_PROMPT,
   SCENARIO_NAMES,
@@ -198,5 +200,86 @@ export const RightToLeft: Story = {
     )!;
     await expect(userPart.matches(':dir(rtl)')).toBe(true);
     await expect(answerPart.matches(':dir(ltr)')).toBe(true);
+  },
+};
+
+/** The first tool call of the answer, once it is in the given state. */
+async function toolCallIn(root: HTMLElement, state: string): Promise<HTMLElement> {
+  let element: HTMLElement | null = null;
+  await waitFor(() => {
+    element = root.querySelector<HTMLElement>('[data-slot="tool-call"]');
+    expect(element).toHaveAttribute('data-status', state);
+  });
+  return element!;
+}
+
+/** The agent called a tool that is still running: its name and state show, and Stop. */
+export const ToolCallRunning: Story = {
+  name: 'Tool call (running)',
+  args: { scenario: 'tool-call-running' },
+  play: async ({ canvas, canvasElement }) => {
+    const call = await toolCallIn(canvasElement, 'running');
+    await expect(call).toHaveAttribute('data-tool', 'calculator');
+    await expect(canvas.getByText('running…')).toBeVisible();
+    await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
+  },
+};
+
+/**
+ * The tool finished: its result shows inline, the answer follows. Opened, the call shows its
+ * arguments and result in full.
+ */
+export const ToolCallDone: Story = {
+  name: 'Tool call (done)',
+  args: { scenario: 'tool-call' },
+  play: async ({ canvas, canvasElement, userEvent }) => {
+    const call = await toolCallIn(canvasElement, 'completed');
+    await expect(await canvas.findByText(/three times 42 is 126/)).toBeVisible();
+    await expect(call.querySelector('[data-slot="tool-call-result-inline"]')).toHaveTextContent(
+      TOOL_RESULT,
+    );
+    await userEvent.click(canvas.getByText('calculator'));
+    await expect(call).toHaveAttribute('open');
+    const args = call.querySelector('[data-slot="tool-call-args"]');
+    await expect(args).toBeVisible();
+    await expect(args).toHaveTextContent(JSON.parse(TOOL_ARGS).expression);
+    await expect(canvas.getByRole('button', { name: 'Send' })).toBeInTheDocument();
+  },
+};
+
+/**
+ * A conversation of 1,200 messages opened from the server. The list mounts only the messages
+ * near its viewport and opens at the newest one.
+ */
+export const LongConversation: Story = {
+  name: 'Long conversation',
+  args: { scenario: 'long-conversation' },
+  play: async ({ canvas, canvasElement }) => {
+    let list: HTMLElement | null = null;
+    await waitFor(() => {
+      list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]');
+      expect(list).toHaveAttribute('data-count', String(LONG_CONVERSATION_LENGTH));
+    });
+    const scroller = list!;
+    await expect(scroller.scrollHeight).toBeGreaterThan(scroller.clientHeight * 10);
+    await waitFor(() =>
+      expect(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight).toBeLessThan(2),
+    );
+    await expect(scroller.querySelectorAll('[data-slot="message"]').length).toBeLessThanOrEqual(60);
+    await expect(
+      canvas.getByText(new RegExp(`Answer ${LONG_CONVERSATION_LENGTH - 1}:`)),
+    ).toBeVisible();
+  },
+};
+
+/** The `compact` ThemeProvider variant (smaller type, tighter spacing), with a tool call. */
+export const Compact: Story = {
+  args: { scenario: 'tool-call' },
+  parameters: { themeVariant: 'compact' },
+  play: async ({ canvasElement }) => {
+    await expect(themeElement(canvasElement)).toHaveAttribute('data-variant', 'compact');
+    await toolCallIn(canvasElement, 'completed');
+    const text = canvasElement.querySelector('[data-role="user"] [data-slot="message-text"]');
+    await expect(getComputedStyle(text!).fontSize).toBe('13px');
   },
 };

@@ -58,3 +58,38 @@ export const Streaming: Story = {
     await expect(block?.querySelector('[data-token]')).toBeNull();
   },
 };
+
+/**
+ * In a right-to-left page (an Arabic sentence around the code): the code stays left to right
+ * and highlighted; the block's header mirrors (language at the right, Copy at the left).
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: {
+    text: [
+      'افتح مقبسًا واحدًا لكل علامة تبويب:',
+      '',
+      '```ts',
+      "import { io } from 'socket.io-client';",
+      "const socket = io('http://localhost:8000');",
+      '```',
+      '',
+      'هذا كل ما يحتاجه المتصفح.',
+    ].join('\n'),
+  },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement }) => {
+    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(1), {
+      timeout: 10_000,
+    });
+    const block = canvasElement.querySelector('[data-slot="code-block"]')!;
+    await expect(block.matches(':dir(rtl)')).toBe(true);
+    await expect(block.querySelector('pre')!.matches(':dir(ltr)')).toBe(true);
+    const copy = canvas.getByRole('button', { name: 'Copy code' });
+    await expect(copy).toBeVisible();
+    const language = block.querySelector('.sl-code-lang')!;
+    await expect(copy.getBoundingClientRect().right).toBeLessThan(
+      language.getBoundingClientRect().left,
+    );
+  },
+};

@@ -121,3 +121,25 @@ export const FromSchemaDark: Story = {
     await expect(canvas.getByRole('checkbox', { name: 'Cite sources' })).not.toBeChecked();
   },
 };
+
+/**
+ * Right to left: each field's controls mirror (the slider first, at the right; its number box
+ * to the left), and a set value can be reset as in any direction.
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: { agents: [openAiAgent], settings: { temperature: 0.9 } },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement, userEvent }) => {
+    const panel = canvasElement.querySelector('[data-slot="config-panel"]')!;
+    await expect(getComputedStyle(panel).direction).toBe('rtl');
+    const slider = canvas.getByRole('slider', { name: 'Temperature' });
+    const box = canvas.getByRole('spinbutton', { name: 'Temperature' });
+    await expect(box.getBoundingClientRect().right).toBeLessThanOrEqual(
+      slider.getBoundingClientRect().left,
+    );
+    await expect(box).toHaveValue(0.9);
+    await userEvent.click(canvas.getByRole('button', { name: 'Reset Temperature to default' }));
+    await waitFor(() => expect(sent(canvasElement)).toEqual({}));
+  },
+};

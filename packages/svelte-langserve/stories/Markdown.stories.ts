@@ -77,3 +77,40 @@ export const Dark: Story = {
     await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
   },
 };
+
+/**
+ * An Arabic answer in a right-to-left page: the text, list and table run right to left (the
+ * markdown takes the direction of its text, `dir="auto"`); the code block stays left to right.
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: {
+    text: `## خيارات البث
+
+الأحداث المرسلة من الخادم **أحادية الاتجاه**، أما WebSocket فهو *ثنائي الاتجاه*.
+
+| الوسيلة | الاتجاه |
+| --- | --- |
+| SSE | من الخادم إلى العميل |
+| WebSocket | كلا الاتجاهين |
+
+1. افتح الاتصال.
+2. اقرأ الرموز عند وصولها.
+
+\`\`\`ts
+const socket = io('http://localhost:8000');
+\`\`\``,
+  },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement }) => {
+    const markdown = canvasElement.querySelector('[data-slot="markdown"]')!;
+    await expect(markdown.matches(':dir(rtl)')).toBe(true);
+    await expect(canvas.getByRole('heading', { name: 'خيارات البث' })).toBeVisible();
+    await expect(getComputedStyle(canvas.getByRole('table')).direction).toBe('rtl');
+    await expect(canvasElement.querySelector('pre')!.matches(':dir(ltr)')).toBe(true);
+    // The list's numbers sit at the right: each item starts near the right edge.
+    const bounds = markdown.getBoundingClientRect();
+    const item = canvas.getAllByRole('listitem')[0]!.getBoundingClientRect();
+    await expect(bounds.right - item.right).toBeLessThan(bounds.width / 4);
+  },
+};

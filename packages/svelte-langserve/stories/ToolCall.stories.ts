@@ -73,3 +73,30 @@ export const Dark: Story = {
     await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
   },
 };
+
+/**
+ * Right to left, opened: the summary mirrors and the inline result's arrow points along the
+ * writing direction (←); the tool's name and JSON arguments stay left to right.
+ */
+export const RightToLeft: Story = {
+  name: 'Right to left',
+  args: { part: part({ result: '126' }) },
+  parameters: { dir: 'rtl' },
+  play: async ({ canvas, canvasElement, userEvent }) => {
+    const call = canvasElement.querySelector<HTMLElement>('[data-slot="tool-call"]')!;
+    await userEvent.click(canvas.getByText('calculator'));
+    await expect(call).toHaveAttribute('open');
+    await expect(call.matches(':dir(rtl)')).toBe(true);
+    const name = call.querySelector('[data-slot="tool-call-name"]')!;
+    await expect(name.matches(':dir(ltr)')).toBe(true);
+    await expect(call.querySelector('[data-slot="tool-call-args"]')!.matches(':dir(ltr)')).toBe(
+      true,
+    );
+    const inline = call.querySelector('[data-slot="tool-call-result-inline"]')!;
+    await expect(getComputedStyle(inline, '::before').content).toContain('←');
+    // The name starts the summary at the right edge; the result follows to its left.
+    await expect(inline.getBoundingClientRect().right).toBeLessThan(
+      name.getBoundingClientRect().left,
+    );
+  },
+};

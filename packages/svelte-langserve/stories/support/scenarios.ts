@@ -6,11 +6,15 @@ import type { InMemoryTransport } from '../../src/lib/client/index.js';
 import { createScriptedTransport, type Reply } from '../../tests/fixtures/scripted-server.js';
 import {
   cancelledRun,
+  demoConversation,
   failedRun,
   longAnswer,
   midStream,
   streamingAnswer,
 } from '../../tests/fixtures/transcripts.js';
+import { createHistoryTransport } from './history-transport.js';
+import { longConversation } from './long-conversation.js';
+import { toolCallAnswer, toolCallRunning } from './tool-call-transcript.js';
 
 /** What happens to the connection once every prompt has been answered. */
 export type AfterPrompts = 'drop' | 'reconnecting' | null;
@@ -22,7 +26,12 @@ interface Scenario {
   connectOutcome?: 'connected' | 'refused' | 'never';
   afterPrompts?: AfterPrompts;
   sendRetries?: number;
+  /** Opens `demoConversation` holding this many earlier messages (no agent answers sends). */
+  history?: number;
 }
+
+/** How many messages the `long-conversation` scenario opens with. */
+export const LONG_CONVERSATION_LENGTH = 1200;
 
 /** The text of the send error the `error` scenario answers its second prompt with. */
 export const SEND_ERROR_MESSAGE = 'The agent is at capacity right now. Try again in a minute.';
@@ -82,6 +91,20 @@ const scenarios = {
     prompts: [RTL_PROMPT],
     speed: 0,
   },
+  /** The agent calls a tool, which is still running (frozen there). */
+  'tool-call-running': {
+    replies: [{ transcript: toolCallRunning }],
+    prompts: [toolCallRunning.prompt],
+    speed: 0,
+  },
+  /** The agent calls a tool, shows its result, then answers. */
+  'tool-call': {
+    replies: [{ transcript: toolCallAnswer }],
+    prompts: [toolCallAnswer.prompt],
+    speed: 0,
+  },
+  /** A conversation of 1,200 messages, opened from the server. */
+  'long-conversation': { replies: [], prompts: [], history: LONG_CONVERSATION_LENGTH },
 } satisfies Record<string, Scenario>;
 
 /** Every scenario's name. */
@@ -96,9 +119,20 @@ export function setUpScenario(name: ScenarioName): {
   prompts: string[];
   afterPrompts: AfterPrompts;
   sendRetries: number | undefined;
+  conversationId: string | undefined;
 } {
   const scenario: Scenario = scenarios[name];
+  if (scenario.history !== undefined) {
+    return {
+      transport: createHistoryTransport(longConversation(scenario.history)),
+      prompts: [],
+      afterPrompts: null,
+      sendRetries: 0,
+      conversationId: demoConversation.id,
+    };
+  }
   return {
+    conversationId: undefined,
     transport: createScriptedTransport({
       replies: scenario.replies,
       speed: scenario.speed ?? 1,
