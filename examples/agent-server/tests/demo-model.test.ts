@@ -2,7 +2,9 @@ import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { AIMessageChunk, HumanMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import {
+  asksToReason,
   composeDemoAnswer,
+  composeDemoReasoning,
   DEMO_ANSWERS,
   hashText,
   tokenize,
@@ -134,5 +136,29 @@ describe('DemoChatModel', () => {
     expect(provider.chatModel).toBeInstanceOf(DemoChatModel);
     expect(providerMetadata(provider)).toEqual({ provider: 'demo', model: 'demo', demo: true });
     expect((provider.chatModel as DemoChatModel).tokenDelayMs).toBe(25);
+  });
+});
+
+describe('DemoChatModel: reasoning', () => {
+  it('reasons first, as reasoning_content, when asked to think or reason', async () => {
+    const model = new DemoChatModel({ tokenDelayMs: 0 });
+    const question = 'Think it through: what is a run?';
+    const chunks: AIMessageChunk[] = [];
+    for await (const chunk of await model.stream([new HumanMessage(question)])) chunks.push(chunk);
+    const reasoning = chunks.map((chunk) => chunk.additional_kwargs.reasoning_content ?? '');
+    const firstText = chunks.findIndex((chunk) => chunk.content !== '');
+    const lastReasoning = reasoning.findLastIndex((text) => text !== '');
+    expect(lastReasoning).toBeGreaterThan(0);
+    expect(lastReasoning).toBeLessThan(firstText);
+    expect(reasoning.join('')).toBe(composeDemoReasoning(question));
+    expect(chunks.map((chunk) => chunk.content).join('')).toBe(composeDemoAnswer(question));
+  });
+
+  it('does not reason otherwise ("thinking" and "reasonable" do not count)', async () => {
+    expect(asksToReason('Please reason about it')).toBe(true);
+    expect(asksToReason('I was thinking of a reasonable answer')).toBe(false);
+    const model = new DemoChatModel({ tokenDelayMs: 0 });
+    const message = await model.invoke([new HumanMessage('Show me a table')]);
+    expect(message.additional_kwargs.reasoning_content).toBeUndefined();
   });
 });

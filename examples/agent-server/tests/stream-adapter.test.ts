@@ -6,6 +6,10 @@ import {
   type BaseMessage,
 } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
+import {
+  convertCompletionsDeltaToBaseMessageChunk,
+  convertResponsesDeltaToChatGenerationChunk,
+} from '@langchain/openai';
 import { describe, expect, it } from 'vitest';
 import { createChatbotGraph } from '../src/agents/chatbot.js';
 import { textOfContent } from '../src/agents/content.js';
@@ -173,6 +177,112 @@ describe('adaptMessageStream: tool calls', () => {
       { type: 'tool-call-start', toolCallId: 'c2', name: 'current_datetime' },
       { type: 'tool-call-running', toolCallId: 'c2', argsText: '{"timeZone":"X/Y"}' },
       { type: 'tool-result', toolCallId: 'c2', error: 'Unknown time zone "X/Y".' },
+    ]);
+  });
+});
+
+describe('adaptMessageStream: reasoning', () => {
+  const meta = { langgraph_node: 'model' };
+  async function events(messages: BaseMessage[]): Promise<UnnumberedRunEvent[]> {
+    async function* source() {
+      for (const message of messages) yield ['messages', [message, meta]] as never;
+    }
+    const out: UnnumberedRunEvent[] = [];
+    for await (const event of adaptMessageStream(source())) out.push(event);
+    return out;
+  }
+
+  it('maps Anthropic thinking blocks (thinking_delta, signature_delta) before the text', async () => {
+    // The chunks @langchain/anthropic makes from a thinking stream (content_block_start,
+    // thinking_delta, signature_delta, then a text block), content blocks keeping their index.
+    const response_metadata = { model_provider: 'anthropic' };
+    const out = await events([
+      new AIMessageChunk({ id: 'msg_1', content: [], additional_kwargs: {} }),
+      new AIMessageChunk({
+        content: [{ index: 0, type: 'thinking', thinking: '', signature: '' }],
+        response_metadata,
+      }),
+      new AIMessageChunk({
+        content: [{ index: 0, type: 'thinking', thinking: 'The user wants ' }],
+        response_metadata,
+      }),
+      new AIMessageChunk({
+        content: [{ index: 0, type: 'thinking', thinking: 'a greeting.' }],
+        response_metadata,
+      }),
+      new AIMessageChunk({
+        content: [{ index: 0, type: 'thinking', signature: 'EqQBCgIYAhIM' }],
+        response_metadata,
+      }),
+      new AIMessageChunk({ content: [{ index: 1, type: 'text', text: '' }], response_metadata }),
+      new AIMessageChunk({
+        content: [{ index: 1, type: 'text', text: 'Hello!' }],
+        response_metadata,
+      }),
+    ]);
+    expect(out).toEqual([
+      { type: 'reasoning-delta', text: 'The user wants ' },
+      { type: 'reasoning-delta', text: 'a greeting.' },
+      { type: 'text-delta', text: 'Hello!' },
+    ]);
+  });
+
+  it('maps an OpenAI-compatible reasoning_content delta (llama.cpp, vLLM, DeepSeek)', async () => {
+    // Made by @langchain/openai's own Chat Completions delta converter, as ChatOpenAI does.
+    const rawResponse = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'qwen3',
+      choices: [],
+    } as never;
+    const chunk = (delta: Record<string, unknown>) =>
+      convertCompletionsDeltaToBaseMessageChunk({
+        delta: delta as never,
+        rawResponse,
+        defaultRole: 'assistant',
+      }) as AIMessageChunk;
+    const first = chunk({ role: 'assistant', content: null, reasoning_content: 'Two plus ' });
+    expect(first.additional_kwargs.reasoning_content).toBe('Two plus ');
+    const out = await events([
+      first,
+      chunk({ content: null, reasoning_content: 'two is four.' }),
+      chunk({ content: 'It is ' }),
+      chunk({ content: '4.' }),
+    ]);
+    expect(out).toEqual([
+      { type: 'reasoning-delta', text: 'Two plus ' },
+      { type: 'reasoning-delta', text: 'two is four.' },
+      { type: 'text-delta', text: 'It is ' },
+      { type: 'text-delta', text: '4.' },
+    ]);
+  });
+
+  it('maps OpenAI Responses reasoning summary deltas', async () => {
+    const generation = convertResponsesDeltaToChatGenerationChunk({
+      type: 'response.reasoning_summary_text.delta',
+      item_id: 'rs_1',
+      output_index: 0,
+      summary_index: 0,
+      delta: 'Checking the units.',
+      sequence_number: 3,
+    } as never);
+    const out = await events([generation!.message as AIMessageChunk]);
+    expect(out).toEqual([{ type: 'reasoning-delta', text: 'Checking the units.' }]);
+  });
+
+  it('gives a complete message that was not streamed its reasoning first, once', async () => {
+    const complete = new AIMessage({
+      id: 'msg_2',
+      content: [
+        { type: 'thinking', thinking: 'Short plan.', signature: 'sig' },
+        { type: 'text', text: 'Answer.' },
+      ],
+    });
+    const out = await events([complete, complete]);
+    expect(out).toEqual([
+      { type: 'reasoning-delta', text: 'Short plan.' },
+      { type: 'text-delta', text: 'Answer.' },
     ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   failedRun,
   longAnswer,
   midStream,
+  reasoningAnswer,
   streamingAnswer,
 } from '../tests/fixtures/transcripts.js';
 import { darkTokens } from '../src/lib/theme/tokens.js';
@@ -74,6 +75,38 @@ export const MidStream: Story = {
     const partial = visibleText(answerText(midStream(streamingAnswer, MID_STREAM_DELTAS)));
     await waitFor(() => expect(messageTexts(canvasElement, 'assistant')).toEqual([partial]));
     await expect(streamingCursor(canvasElement)).not.toBeNull();
+    await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
+  },
+};
+
+/** The model reasons first: "Thinking…" while it does, "Thought for 2 s" above the answer after. */
+export const Reasoning: Story = {
+  args: { scenario: 'reasoning' },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByText('Thinking…', {}, { timeout: 3000 })).toBeVisible();
+    await waitFor(() => expect(canvas.getByText('Thought for 2 s')).toBeVisible(), {
+      timeout: 8000,
+    });
+    await waitFor(() =>
+      expect(messageTexts(canvasElement, 'assistant')).toEqual([
+        visibleText(answerText(reasoningAnswer)),
+      ]),
+    );
+    await expect(canvasElement.querySelector('[data-slot="reasoning"]')).not.toHaveAttribute(
+      'open',
+    );
+  },
+};
+
+/** Frozen while the model reasons: no answer text yet, Stop offered. */
+export const MidReasoning: Story = {
+  args: { scenario: 'mid-reasoning' },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByText('Thinking…')).toBeVisible();
+    await expect(canvasElement.querySelector('[data-slot="reasoning"]')).toHaveAttribute(
+      'data-status',
+      'streaming',
+    );
     await expect(canvas.getByRole('button', { name: 'Stop' })).toBeVisible();
   },
 };

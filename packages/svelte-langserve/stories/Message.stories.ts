@@ -10,6 +10,7 @@ import {
   cancelledRun,
   failedRun,
   midStream,
+  reasoningAnswer,
   streamingAnswer,
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
@@ -121,6 +122,38 @@ export const Dark: Story = {
   parameters: { themeMode: 'dark' },
   play: async ({ canvasElement }) => {
     await expect(streamingCursor(canvasElement)).not.toBeNull();
+  },
+};
+
+/** The model is still reasoning: a collapsed "Thinking…" and no answer text yet. */
+export const ReasoningStreaming: Story = {
+  loaders: messageFrom(midStream(reasoningAnswer, 4)),
+  play: async ({ canvas, canvasElement }) => {
+    const reasoning = canvasElement.querySelector('[data-slot="reasoning"]')!;
+    await expect(reasoning).toHaveAttribute('data-status', 'streaming');
+    await expect(canvas.getByText('Thinking…')).toBeVisible();
+    await expect(canvasElement.querySelector('[data-slot="markdown"]')).not.toBeVisible();
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual(['']);
+  },
+};
+
+/** Reasoning, then the answer: "Thought for 2 s", opened to read the reasoning. */
+export const WithReasoning: Story = {
+  loaders: messageFrom(reasoningAnswer),
+  play: async ({ canvas, canvasElement, userEvent }) => {
+    const summary = canvas.getByText('Thought for 2 s');
+    await expect(summary).toBeVisible();
+    await expect(canvasElement.querySelector('[data-slot="reasoning"]')).toHaveAttribute(
+      'data-status',
+      'done',
+    );
+    await userEvent.click(summary);
+    const body = canvasElement.querySelector('[data-slot="reasoning-body"]')!;
+    await waitFor(() => expect(body).toBeVisible());
+    await expect(body).toHaveTextContent('7 × 143 = 1,001');
+    await expect(messageTexts(canvasElement, 'assistant')).toEqual([
+      visibleText(answerText(reasoningAnswer)),
+    ]);
   },
 };
 

@@ -372,3 +372,25 @@ describe('chatReducer: message-updated', () => {
     expect(state.selection).toBe(joined.selection);
   });
 });
+
+describe('chatReducer: reasoning', () => {
+  it('streams reasoning into its own part before the text, and leaves it out of the text', () => {
+    const [start] = runEvents([]);
+    const base = { runId: 'r1', conversationId: 'c1' };
+    const state = apply(
+      joined,
+      asActions([
+        start!,
+        { ...base, seq: 1, type: 'reasoning-delta', text: 'The user ', durationMs: 0 },
+        { ...base, seq: 2, type: 'reasoning-delta', text: 'says hi.', durationMs: 2100 },
+        { ...base, seq: 3, type: 'text-delta', text: 'Hello!' },
+      ]),
+    );
+    expect(state.messages[0]!.parts).toEqual([
+      { type: 'reasoning', text: 'The user says hi.', durationMs: 2100 },
+      { type: 'text', text: 'Hello!' },
+    ]);
+    expect(messageText(state.messages[0]!)).toBe('Hello!');
+    expect(state.runs.r1!.nextSeq).toBe(4);
+  });
+});

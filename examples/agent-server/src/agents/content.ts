@@ -11,3 +11,31 @@ export function textOfContent(content: BaseMessage['content']): string {
     )
     .join('');
 }
+
+/**
+ * The reasoning ("thinking") a model message carries apart from its answer, in the shapes the
+ * installed providers produce:
+ *
+ * - content blocks `{ type: 'thinking', thinking }` (Anthropic extended thinking, streamed as
+ *   `thinking_delta`; a `signature_delta` block has empty `thinking`);
+ * - content blocks `{ type: 'reasoning', reasoning }` (LangChain's standard block; OpenAI
+ *   Responses reasoning summaries);
+ * - `additional_kwargs.reasoning_content` (what `@langchain/openai`'s Chat Completions client
+ *   copies from an OpenAI-compatible server's `reasoning_content` delta: llama.cpp, vLLM,
+ *   DeepSeek), used when the content has no reasoning blocks.
+ */
+export function reasoningOfMessage(
+  message: Pick<BaseMessage, 'content' | 'additional_kwargs'>,
+): string {
+  let reasoning = '';
+  if (Array.isArray(message.content))
+    for (const block of message.content as Array<Record<string, unknown>>) {
+      if (block.type === 'thinking' && typeof block.thinking === 'string')
+        reasoning += block.thinking;
+      else if (block.type === 'reasoning' && typeof block.reasoning === 'string')
+        reasoning += block.reasoning;
+    }
+  if (reasoning.length > 0) return reasoning;
+  const kwargs = message.additional_kwargs as Record<string, unknown> | undefined;
+  return typeof kwargs?.reasoning_content === 'string' ? kwargs.reasoning_content : '';
+}

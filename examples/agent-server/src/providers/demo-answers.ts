@@ -115,6 +115,16 @@ export function composeDemoAnswer(question: string): string {
   return answer(quoteQuestion(question));
 }
 
+/** Whether the question asks the demo model to reason first: it says "think" or "reason". */
+export function asksToReason(question: string): boolean {
+  return /\b(think|reason)\b/i.test(question);
+}
+
+/** The short reasoning the demo model streams before its answer when {@link asksToReason}. */
+export function composeDemoReasoning(question: string): string {
+  return `The user asks: “${quoteQuestion(question)}”. I am the offline demo model, so there is nothing to work out: I pick a canned answer by a hash of the question and stream it token by token.`;
+}
+
 /** Splits text into word-ish tokens (leading whitespace attached). Joining them gives the text. */
 export function tokenize(text: string): string[] {
   return text.match(/\s*\S+|\s+/g) ?? [];

@@ -15,7 +15,13 @@ import {
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { textOfContent } from '../agents/content.js';
-import { composeDemoAnswer, hashText, tokenize } from './demo-answers.js';
+import {
+  asksToReason,
+  composeDemoAnswer,
+  composeDemoReasoning,
+  hashText,
+  tokenize,
+} from './demo-answers.js';
 import { composeToolAnswer, pickDemoToolCall, splitIntoPieces } from './demo-tools.js';
 
 /** Call options of {@link DemoChatModel}: the tools bound with `bindTools`. */
@@ -71,8 +77,10 @@ function textOf(message: BaseMessage | undefined): string {
 
 /**
  * The offline demo model: a real LangChain chat model that streams a deterministic markdown
- * answer, chosen by a hash of the last user message, one word-ish chunk at a time. It needs no
- * key and no network, and stops as soon as its call's abort signal fires.
+ * answer, chosen by a hash of the last user message, one word-ish chunk at a time. A message
+ * that says "think" or "reason" gets a short reasoning first, streamed as
+ * `additional_kwargs.reasoning_content` (as OpenAI-compatible servers send it). It needs no key
+ * and no network, and stops as soon as its call's abort signal fires.
  */
 export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
   readonly tokenDelayMs: number;
@@ -154,7 +162,33 @@ export class DemoChatModel extends BaseChatModel<DemoChatModelCallOptions> {
       }
       return;
     }
+    if (last && last.getType() === 'human' && asksToReason(textOf(last)))
+      yield* this.#streamReasoning(composeDemoReasoning(textOf(last)), options, runManager);
     yield* this.#streamText(this.answerFor(messages), messages, options, runManager);
+  }
+
+  /** Streams `reasoning` token by token as `reasoning_content`, before the answer. */
+  async *#streamReasoning(
+    reasoning: string,
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    for (const token of tokenize(reasoning)) {
+      await sleep(this.tokenDelayMs, options.signal);
+      options.signal?.throwIfAborted();
+      const chunk = new ChatGenerationChunk({
+        text: '',
+        message: new AIMessageChunk({
+          content: '',
+          additional_kwargs: { reasoning_content: token },
+          response_metadata: { model_provider: 'demo', model_name: 'demo' },
+        }),
+      });
+      yield chunk;
+      await runManager?.handleLLMNewToken('', undefined, undefined, undefined, undefined, {
+        chunk,
+      });
+    }
   }
 
   #toolNameFor(messages: BaseMessage[], toolCallId: string): string | undefined {

@@ -111,8 +111,11 @@ export class Run {
   /** Text emitted so far (equals the stored message's text). */
   /** Parts emitted so far, text and tool calls in order (equal to the stored message's). */
   #parts: MessagePart[] = [];
-  /** Text received from the model but not emitted yet. */
+  /** Text received from the model but not emitted yet, of the kind `#bufferType` says. */
   #buffer = '';
+  #bufferType: 'text-delta' | 'reasoning-delta' = 'text-delta';
+  /** When the reasoning part being streamed got its first token (for its `durationMs`). */
+  #reasoningStartedAt = 0;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #lastDeltaAt = 0;
   #persistChain: Promise<unknown> = Promise.resolve();
@@ -394,7 +397,8 @@ export class Run {
         for await (const event of adaptMessageStream(stream, observer)) {
           touch();
           if (this.#phase !== 'running') break;
-          if (event.type === 'text-delta') this.#pushText(event.text);
+          if (event.type === 'text-delta' || event.type === 'reasoning-delta')
+            this.#pushText(event.text, event.type);
           else this.#pushToolEvent(event);
         }
         if (attempt.signal.aborted && !signal.aborted) throw attempt.signal.reason;
@@ -440,8 +444,19 @@ export class Run {
     this.finish('cancelled');
   }
 
-  #pushText(text: string): void {
+  /** Buffers answer text or reasoning; a change of kind sends what was buffered first. */
+  #pushText(text: string, type: 'text-delta' | 'reasoning-delta' = 'text-delta'): void {
     if (this.#phase !== 'running' || text.length === 0) return;
+    if (type !== this.#bufferType) {
+      this.#flush();
+      this.#bufferType = type;
+    }
+    if (
+      type === 'reasoning-delta' &&
+      this.#buffer.length === 0 &&
+      this.#parts.at(-1)?.type !== 'reasoning'
+    )
+      this.#reasoningStartedAt = performance.now();
     this.#buffer += text;
     const interval = this.#options.flushIntervalMs;
     // The first delta goes out at once; later ones at most once per interval.
@@ -470,20 +485,29 @@ export class Run {
     const text = this.#buffer;
     this.#buffer = '';
     this.#lastDeltaAt = performance.now();
-    const delta: RunEvent = {
-      type: 'text-delta',
+    const fields = {
       runId: this.id,
       conversationId: this.conversationId,
       seq: this.#seq + 1,
       text,
     };
+    const delta: RunEvent =
+      this.#bufferType === 'reasoning-delta'
+        ? {
+            ...fields,
+            type: 'reasoning-delta',
+            durationMs: Math.round(this.#lastDeltaAt - this.#reasoningStartedAt),
+          }
+        : { ...fields, type: 'text-delta' };
     this.#parts = applyRunEventToParts(this.#parts, delta);
     this.#emit(delta);
     this.#schedulePersist();
   }
 
   /** Applies a tool event to the parts and emits it, after any pending text (keeps order). */
-  #pushToolEvent(event: Exclude<UnnumberedRunEvent, { type: 'text-delta' }>): void {
+  #pushToolEvent(
+    event: Exclude<UnnumberedRunEvent, { type: 'text-delta' | 'reasoning-delta' }>,
+  ): void {
     if (this.#phase !== 'running') return;
     this.#flush();
     const numbered = {

@@ -1,5 +1,6 @@
 import { AIMessage, AIMessageChunk, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type {
+  RunReasoningDeltaEvent,
   RunTextDeltaEvent,
   RunToolCallDeltaEvent,
   RunToolCallRunningEvent,
@@ -7,13 +8,14 @@ import type {
   RunToolResultEvent,
 } from 'svelte-langserve/protocol';
 import type { AgentStreamItem, MessageStreamItem } from '../agents/agent.js';
-import { textOfContent } from '../agents/content.js';
+import { reasoningOfMessage, textOfContent } from '../agents/content.js';
 
 type Unnumbered<E> = Omit<E, 'seq' | 'runId' | 'conversationId'>;
 
 /** A run event before the run manager numbers it and fills in the run's ids. */
 export type UnnumberedRunEvent =
   | Unnumbered<RunTextDeltaEvent>
+  | Unnumbered<RunReasoningDeltaEvent>
   | Unnumbered<RunToolCallStartEvent>
   | Unnumbered<RunToolCallDeltaEvent>
   | Unnumbered<RunToolCallRunningEvent>
@@ -23,7 +25,7 @@ export type UnnumberedRunEvent =
 export interface StreamObserver {
   /** A model turn's complete message (from `updates`): usage and finish reason live here. */
   modelMessage?(message: AIMessage): void;
-  /** A streamed model chunk with text or tool-call content. */
+  /** A streamed model chunk with text, reasoning or tool-call content. */
   chunk?(): void;
 }
 
@@ -40,12 +42,15 @@ function toolErrorText(content: string): string {
  * "messages"`, or `["messages", "updates"]`) into the protocol's run events (without
  * `seq`/ids, which the run manager assigns).
  *
- * - Streamed AI chunks (`AIMessageChunk`): their text becomes `text-delta` events; their
+ * - Streamed AI chunks (`AIMessageChunk`): their reasoning (see `reasoningOfMessage`: Anthropic
+ *   thinking blocks, `reasoning` blocks, `reasoning_content`) becomes `reasoning-delta` events
+ *   (before the chunk's text); their text becomes `text-delta` events; their
  *   `tool_call_chunks` become `tool-call-start` (the first chunk of a call, with id and name)
  *   and `tool-call-delta` (each piece of the JSON arguments).
  * - A complete AI message (a model that did not stream, a node's output, or the model node's
  *   `updates` entry) becomes one `text-delta` only when none of its chunks were streamed (same
- *   message id), so text is never doubled; each of its `tool_calls` not seen yet gets a
+ *   message id), so text is never doubled (its reasoning, likewise, one `reasoning-delta`
+ *   before it); each of its `tool_calls` not seen yet gets a
  *   `tool-call-start`, and every call gets one `tool-call-running` with its complete arguments.
  *   With `updates` this arrives when the model node finishes, before the tools run.
  * - A `ToolMessage` becomes `tool-result` (`error` when its status is `error`), preceded by
@@ -65,6 +70,8 @@ export async function* adaptMessageStream(
 
   function* complete(message: AIMessage): Generator<UnnumberedRunEvent> {
     if (!(message.id && streamedMessageIds.has(message.id))) {
+      const reasoning = reasoningOfMessage(message);
+      if (reasoning.length > 0) yield { type: 'reasoning-delta', text: reasoning };
       const text = textOfContent(message.content);
       if (text.length > 0) yield { type: 'text-delta', text };
       if (message.id) streamedMessageIds.add(message.id);
@@ -104,8 +111,11 @@ export async function* adaptMessageStream(
       if (AIMessageChunk.isInstance(message)) {
         const messageKey = message.id ?? '';
         if (message.id) streamedMessageIds.add(message.id);
+        const reasoning = reasoningOfMessage(message);
         const text = textOfContent(message.content);
-        if (text.length > 0 || message.tool_call_chunks?.length) observer.chunk?.();
+        if (reasoning.length > 0 || text.length > 0 || message.tool_call_chunks?.length)
+          observer.chunk?.();
+        if (reasoning.length > 0) yield { type: 'reasoning-delta', text: reasoning };
         if (text.length > 0) yield { type: 'text-delta', text };
         for (const chunk of message.tool_call_chunks ?? []) {
           const key = `${messageKey}:${chunk.index ?? 0}`;

@@ -39,8 +39,14 @@ export interface ScriptedToolCall {
   pieces?: number;
 }
 
-/** A normal answer: text tokens and/or tool calls. */
+/** A normal answer: reasoning, text tokens and/or tool calls. */
 export interface ScriptedReply {
+  /**
+   * Reasoning streamed before the text: OpenAI as `reasoning_content` deltas (as llama.cpp,
+   * vLLM and DeepSeek send them), Anthropic as a `thinking` block (`thinking_delta` events, then
+   * a `signature_delta`).
+   */
+  reasoning?: string[];
   tokens?: string[];
   toolCalls?: ScriptedToolCall[];
   /** Delay before each streamed piece (text token or tool-call piece), in ms. */
@@ -54,7 +60,7 @@ export interface ScriptedReply {
 }
 
 /**
- * "Pieces" are the streamed units of a reply, in order: each text token, then, for every tool
+ * "Pieces" are the streamed units of a reply, in order: each reasoning token, each text token, then, for every tool
  * call, a first piece (id + name) followed by one piece per arguments fragment. `afterTokens`
  * counts pieces.
  */
@@ -110,7 +116,7 @@ export interface RecordedRequest {
 const DEFAULT_REPLY: ScriptedReply = { tokens: ['Hello', ' from', ' the', ' fault', ' server.'] };
 
 interface Piece {
-  kind: 'text' | 'tool-start' | 'tool-args';
+  kind: 'reasoning' | 'text' | 'tool-start' | 'tool-args';
   text: string;
   /** Index into the reply's tool calls. */
   tool: number;
@@ -129,7 +135,10 @@ function splitInto(text: string, count: number): string[] {
 }
 
 function piecesOf(reply: ScriptedReply): Piece[] {
-  const pieces: Piece[] = (reply.tokens ?? []).map((text) => ({ kind: 'text', text, tool: -1 }));
+  const pieces: Piece[] = [
+    ...(reply.reasoning ?? []).map((text) => ({ kind: 'reasoning' as const, text, tool: -1 })),
+    ...(reply.tokens ?? []).map((text) => ({ kind: 'text' as const, text, tool: -1 })),
+  ];
   (reply.toolCalls ?? []).forEach((call, tool) => {
     pieces.push({ kind: 'tool-start', text: '', tool });
     for (const text of splitInto(toolArgsText(call), call.pieces ?? 3)) {
@@ -459,6 +468,7 @@ export class ProviderFaultServer {
                   role: 'assistant',
                   content: text || null,
                   refusal: null,
+                  ...(reply.reasoning ? { reasoning_content: reply.reasoning.join('') } : {}),
                   ...(calls.length
                     ? {
                         tool_calls: calls.map((call, i) => ({
@@ -485,6 +495,9 @@ export class ProviderFaultServer {
             role: 'assistant',
             model,
             content: [
+              ...(reply.reasoning
+                ? [{ type: 'thinking', thinking: reply.reasoning.join(''), signature: 'sig_fault' }]
+                : []),
               ...(text ? [{ type: 'text', text }] : []),
               ...calls.map((call, i) => ({
                 type: 'tool_use',
@@ -613,6 +626,7 @@ class OpenAiWriter implements Writer {
   }
 
   piece(piece: Piece) {
+    if (piece.kind === 'reasoning') return this.#choice({ reasoning_content: piece.text });
     if (piece.kind === 'text') return this.#choice({ content: piece.text });
     const call = this.context.reply.toolCalls![piece.tool]!;
     if (piece.kind === 'tool-start') {
@@ -660,7 +674,7 @@ class OpenAiWriter implements Writer {
 class AnthropicWriter implements Writer {
   /** Index of the open content block, or -1. */
   #open = -1;
-  #blockType: 'text' | 'tool' | undefined;
+  #blockType: 'thinking' | 'text' | 'tool' | undefined;
   #openTool = -1;
   #nextIndex = 0;
   constructor(readonly context: StreamContext) {}
@@ -673,6 +687,11 @@ class AnthropicWriter implements Writer {
 
   #closeBlock() {
     if (this.#open < 0) return;
+    if (this.#blockType === 'thinking')
+      this.#event('content_block_delta', {
+        index: this.#open,
+        delta: { type: 'signature_delta', signature: 'sig_fault' },
+      });
     this.#event('content_block_stop', { index: this.#open });
     this.#open = -1;
     this.#blockType = undefined;
@@ -701,6 +720,22 @@ class AnthropicWriter implements Writer {
   }
 
   piece(piece: Piece) {
+    if (piece.kind === 'reasoning') {
+      if (this.#blockType !== 'thinking') {
+        this.#closeBlock();
+        this.#open = this.#nextIndex++;
+        this.#blockType = 'thinking';
+        this.#event('content_block_start', {
+          index: this.#open,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        });
+      }
+      this.#event('content_block_delta', {
+        index: this.#open,
+        delta: { type: 'thinking_delta', thinking: piece.text },
+      });
+      return;
+    }
     if (piece.kind === 'text') {
       if (this.#blockType !== 'text') {
         this.#closeBlock();

@@ -16,11 +16,16 @@ export function visibleText(markdown: string): string {
 
 /**
  * The texts of the messages shown, by role, in order: user messages as typed, assistant
- * messages as rendered markdown with whitespace collapsed (compare with {@link visibleText}).
+ * messages as rendered markdown with whitespace collapsed (compare with {@link visibleText}),
+ * without their reasoning parts.
  */
 export function messageTexts(root: ParentNode, role: 'user' | 'assistant'): string[] {
   return [...root.querySelectorAll(`[data-slot="message"][data-role="${role}"]`)].map((message) => {
-    const text = message.querySelector('[data-slot="message-text"]')?.textContent ?? '';
+    const element = message.querySelector('[data-slot="message-text"]')?.cloneNode(true) as
+      Element | undefined;
+    for (const reasoning of element?.querySelectorAll('[data-slot="reasoning"]') ?? [])
+      reasoning.remove();
+    const text = element?.textContent ?? '';
     return role === 'assistant' ? normalize(text) : text;
   });
 }

@@ -10,6 +10,8 @@ import {
   failedRun,
   longAnswer,
   midStream,
+  REASONING_DELTAS,
+  reasoningAnswer,
   streamingAnswer,
 } from '../../tests/fixtures/transcripts.js';
 import { createHistoryTransport } from './history-transport.js';
@@ -56,6 +58,17 @@ const scenarios = {
   'long-answer': {
     replies: [{ transcript: longAnswer }],
     prompts: [longAnswer.prompt],
+    speed: 0,
+  },
+  /** The model reasons (a collapsed "Thinking…") for about 2.4 s, then answers. */
+  reasoning: {
+    replies: [{ transcript: reasoningAnswer }],
+    prompts: [reasoningAnswer.prompt],
+  },
+  /** Frozen while the model is still reasoning. */
+  'mid-reasoning': {
+    replies: [{ transcript: midStream(reasoningAnswer, REASONING_DELTAS / 2) }],
+    prompts: [reasoningAnswer.prompt],
     speed: 0,
   },
   cancelled: {

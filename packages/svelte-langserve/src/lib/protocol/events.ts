@@ -64,6 +64,18 @@ export interface RunTextDeltaEvent extends RunEventBase {
   text: string;
 }
 
+/**
+ * Reasoning ("thinking") appended to the run's answer, streamed apart from its text. Several
+ * model tokens may be coalesced into one. Consecutive reasoning deltas build one `reasoning`
+ * part; a reasoning delta after text or a tool call starts a new one.
+ */
+export interface RunReasoningDeltaEvent extends RunEventBase {
+  type: 'reasoning-delta';
+  text: string;
+  /** Ms from the reasoning part's first token to this delta's last: the part's `durationMs`. */
+  durationMs?: number;
+}
+
 /** The agent started a tool call; its arguments follow as `tool-call-delta` events. */
 export interface RunToolCallStartEvent extends RunEventBase {
   type: 'tool-call-start';
@@ -108,6 +120,7 @@ export interface RunEndEvent extends RunEventBase {
 export type RunEvent =
   | RunStartEvent
   | RunTextDeltaEvent
+  | RunReasoningDeltaEvent
   | RunToolCallStartEvent
   | RunToolCallDeltaEvent
   | RunToolCallRunningEvent

@@ -25,8 +25,23 @@ export interface ToolCallPart {
   error?: string;
 }
 
+/**
+ * The model's reasoning ("thinking") before or between its answer's text, streamed apart from
+ * it. Not part of the answer: it is not copied and not sent back to the model.
+ */
+export interface ReasoningPart {
+  type: 'reasoning';
+  /** The reasoning text, growing while it streams. Untrusted model output, like the answer. */
+  text: string;
+  /**
+   * How long the model reasoned, in ms: from this part's first reasoning token to its latest
+   * (absent when the server did not measure it).
+   */
+  durationMs?: number;
+}
+
 /** The parts a message is made of, in the order they were produced. */
-export type MessagePart = TextPart | ToolCallPart;
+export type MessagePart = TextPart | ReasoningPart | ToolCallPart;
 
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant';

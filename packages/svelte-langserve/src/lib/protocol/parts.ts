@@ -1,5 +1,5 @@
 import type { RunEvent } from './events.js';
-import type { MessagePart, RunTerminalStatus, ToolCallPart } from './model.js';
+import type { MessagePart, ReasoningPart, RunTerminalStatus, ToolCallPart } from './model.js';
 
 /** The error a tool call gets when its run ends before the tool did. */
 export function unfinishedToolCallError(status: RunTerminalStatus): string {
@@ -11,7 +11,9 @@ export function unfinishedToolCallError(status: RunTerminalStatus): string {
  * (or the same one when nothing changes). Servers and clients share it, so the stored message
  * and every client's copy are built by the same rules:
  *
- * - `text-delta` appends to the last text part, or starts one after a tool call;
+ * - `text-delta` appends to the last text part, or starts one after reasoning or a tool call;
+ * - `reasoning-delta` appends to the last reasoning part (taking the event's `durationMs`), or
+ *   starts one after text or a tool call;
  * - `tool-call-start` adds a `streaming` tool call (a repeated start changes nothing);
  * - `tool-call-delta` appends arguments; `tool-call-running` sets them whole;
  * - `tool-result` completes the call, or fails it when `error` is set;
@@ -26,6 +28,15 @@ export function applyRunEventToParts(parts: MessagePart[], event: RunEvent): Mes
       return last?.type === 'text'
         ? [...parts.slice(0, -1), { ...last, text: last.text + event.text }]
         : [...parts, { type: 'text', text: event.text }];
+    }
+    case 'reasoning-delta': {
+      const last = parts[parts.length - 1];
+      const next: ReasoningPart =
+        last?.type === 'reasoning'
+          ? { ...last, text: last.text + event.text }
+          : { type: 'reasoning', text: event.text };
+      if (event.durationMs !== undefined) next.durationMs = event.durationMs;
+      return last?.type === 'reasoning' ? [...parts.slice(0, -1), next] : [...parts, next];
     }
     case 'tool-call-start':
       if (parts.some((part) => part.type === 'tool-call' && part.toolCallId === event.toolCallId))

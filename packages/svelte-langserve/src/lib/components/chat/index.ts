@@ -6,6 +6,8 @@ export { default as Message } from './Message.svelte';
 export { default as MessageActions } from './MessageActions.svelte';
 export { MessageActionsState, type CopyStatus } from './message-actions.svelte.js';
 export { default as MessageList } from './MessageList.svelte';
+export { default as ReasoningPart } from './ReasoningPart.svelte';
+export { reasoningLabel } from './reasoning-label.js';
 export { default as ToolCall } from './ToolCall.svelte';
 export { ComposerState } from './composer-state.svelte.js';
 export { stickToBottom } from './stick-to-bottom.js';
