@@ -21,12 +21,62 @@ const FORBID_TAGS = [
 ];
 
 /**
+ * Attributes whose URL the browser fetches (or, for `action`/`formaction`/`ping`, sends to).
+ * DOMPurify keeps several of them for safe-looking URLs (`<table background>`, SVG
+ * `<image href>`, `<feImage href>`, `<pattern href>`), so they are checked here too.
+ */
+const FETCH_ATTRIBUTES = new Set([
+  'src',
+  'srcset',
+  'href',
+  'xlink:href',
+  'background',
+  'poster',
+  'data',
+  'action',
+  'formaction',
+  'ping',
+  'codebase',
+  'lowsrc',
+  'dynsrc',
+]);
+
+/** Elements whose `href` is a link: followed on a click, never fetched on render. */
+const LINK_TAGS = new Set(['a', 'area']);
+/** Elements that load an image from their URL: allowed only when `allowImage` says so. */
+const IMAGE_URL = { img: ['src'], image: ['href', 'xlink:href'], feimage: ['href', 'xlink:href'] };
+
+const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
+
+/** Resolves CSS escapes, so `u\72l(` is seen as `url(`. */
+const unescapeCss = (value: string) =>
+  value
+    .replace(/\\([0-9a-f]{1,6})\s?/gi, (_, hex: string) => {
+      const code = parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
+    })
+    .replace(/\\(.)/g, '$1');
+
+/**
+ * True when an SVG or MathML attribute holds CSS that can load something: SVG presentation
+ * attributes (`fill`, `mask`, `filter`, `clip-path`, `marker-*`, `cursor`) are parsed as CSS,
+ * and Chromium fetches `url(https://…)` in them. Only same-document `url(#id)` is kept.
+ */
+const loadsInCss = (value: string) =>
+  /\b(url|image-set|image|src|cross-fade)\s*\(\s*(?!['"]?#)/i.test(unescapeCss(value));
+
+/**
  * Creates the sanitizer for model output, backed by DOMPurify. Returns null where there is no
  * DOM (server rendering): callers must then show the text as text.
  *
- * Links open in a new tab with `rel="noopener noreferrer nofollow"`. an `<img>` keeps its `src` only when
- * `allowImage(src)` says so (images written in markdown syntax are already turned into links by
- * the renderer; this also covers raw HTML).
+ * Nothing in the output fetches anything on render unless `allowImage(url)` allows it: an
+ * `<img src>`, SVG `<image href>` or `<feImage href>` keeps its URL only when allowed (images
+ * written in markdown syntax are already turned into links by the renderer; this covers raw
+ * HTML); every other URL that would be fetched (`srcset`, `background`, `poster`, `data`,
+ * `action`, `ping`, an `href` on anything but a link) is removed unless it is a same-document
+ * `#id`; SVG/MathML attributes with CSS `url(…)` are removed; `<style>`, `style=` and the
+ * embedding elements are removed outright. Links (`<a>`, SVG `<a>`, `<area>`) open in a new tab
+ * with `rel="noopener noreferrer nofollow"`.
  */
 export function createSanitizer(
   options: { allowImage?: (url: string) => boolean } = {},
@@ -36,13 +86,27 @@ export function createSanitizer(
   if (!purify.isSupported) return null;
   const allowImage = options.allowImage ?? (() => false);
   purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A' && node.getAttribute('href')) {
+    const tag = node.localName.toLowerCase();
+    const imageAttributes: string[] = IMAGE_URL[tag as keyof typeof IMAGE_URL] ?? [];
+    const foreign = node.namespaceURI !== HTML_NAMESPACE;
+    for (const { name, value } of [...node.attributes]) {
+      const attribute = name.toLowerCase();
+      if (foreign && loadsInCss(value)) {
+        node.removeAttribute(name);
+        continue;
+      }
+      if (!FETCH_ATTRIBUTES.has(attribute)) continue;
+      if (LINK_TAGS.has(tag) && (attribute === 'href' || attribute === 'xlink:href')) continue;
+      if (imageAttributes.includes(attribute)) {
+        if (!allowImage(value)) node.removeAttribute(name);
+        continue;
+      }
+      // A same-document reference (SVG `<use href="#id">`, gradients) fetches nothing.
+      if (!value.trim().startsWith('#')) node.removeAttribute(name);
+    }
+    if (LINK_TAGS.has(tag) && (node.hasAttribute('href') || node.hasAttribute('xlink:href'))) {
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer nofollow');
-    }
-    // An image not on the allow-list keeps no source, so nothing is fetched.
-    if (node.tagName === 'IMG' && !allowImage(node.getAttribute('src') ?? '')) {
-      node.removeAttribute('src');
     }
   });
   return (html) =>
