@@ -64,7 +64,12 @@ export const DEFAULT_DOCS_DIR = fileURLToPath(new URL('../../../docs', import.me
 /** Where conversations live. */
 export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string }
+  | {
+      dialect: 'postgres';
+      url: string;
+      /** Tables live in this schema instead of the URL's default (tests: one per server). */
+      schema?: string;
+    }
   | { dialect: 'memory' };
 
 /** JWT verification and the development login. */

@@ -51,7 +51,6 @@ describe('a remote LangServe agent behind the gateway (two servers, the second i
     second = await startServerProcess({
       AGENTS_CONFIG: configFile,
       REMOTE_TOKEN: token,
-      DATABASE_URL: `sqlite:${path.join(folder, 'second.sqlite')}`,
       RUN_FLUSH_INTERVAL_MS: '0',
       MODEL_MAX_ATTEMPTS: '1',
     });
@@ -60,7 +59,7 @@ describe('a remote LangServe agent behind the gateway (two servers, the second i
 
   afterAll(async () => {
     socket?.close();
-    second?.dispose();
+    await second?.dispose();
     await first?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });

@@ -5,8 +5,8 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 
 const processes: ServerProcess[] = [];
 
-afterEach(() => {
-  for (const server of processes.splice(0)) server.dispose();
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((server) => server.dispose()));
 });
 
 async function startProcess(env: Record<string, string>) {

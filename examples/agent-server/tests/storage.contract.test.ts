@@ -527,3 +527,37 @@ function runRecord(conversationId: string, messageId: string, triggerMessageId: 
     createdAt: tick(),
   };
 }
+
+describe('PostgreSQL migrations', () => {
+  it('create their tables in the schema in use when another schema already has them', async () => {
+    await requirePostgres();
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    const [first, second] = [1, 2].map(() => `test_${randomBytes(6).toString('hex')}`) as [
+      string,
+      string,
+    ];
+    const stores: SqlConversationStore[] = [];
+    try {
+      for (const schema of [first, second]) {
+        await admin.query(`create schema ${schema}`);
+        const store = SqlConversationStore.open({ dialect: 'postgres', url: PG_TEST_URL, schema });
+        stores.push(store);
+        await store.migrate();
+        // The schema holds its own tables, migration log included.
+        const { rows } = await admin.query<{ table_name: string }>(
+          'select table_name from information_schema.tables where table_schema = $1',
+          [schema],
+        );
+        expect(rows.map((row) => row.table_name)).toEqual(
+          expect.arrayContaining(['conversations', 'kysely_migration', 'kysely_migration_lock']),
+        );
+      }
+    } finally {
+      for (const store of stores) await store.close();
+      for (const schema of [first, second])
+        await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { DatabaseSchema, SqlDialect } from './schema.js';
@@ -57,9 +57,19 @@ export function openDatabase(config: SqlDatabaseConfig): SqlDatabase {
  * instances may start at once: Kysely's migrator takes a lock (an advisory lock in PostgreSQL).
  */
 export async function migrateToLatest(database: SqlDatabase): Promise<void> {
+  // Kysely looks for its migration tables in every schema unless told which one: a database
+  // where another schema (another app, another test) holds them would skip creating ours.
+  let migrationTableSchema: string | undefined;
+  if (database.dialect === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+      database.db,
+    );
+    migrationTableSchema = rows[0]?.schema;
+  }
   const migrator = new Migrator({
     db: database.db,
     provider: migrationProvider(database.dialect),
+    ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

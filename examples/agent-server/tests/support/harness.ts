@@ -12,7 +12,13 @@ import {
   type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
-import { DEFAULT_SQLITE_FILE, type AppConfig, type LimitsConfig } from '../../src/config.js';
+import {
+  DEFAULT_SQLITE_FILE,
+  type AppConfig,
+  type DatabaseConfig,
+  type LimitsConfig,
+} from '../../src/config.js';
+import { freshPostgresSchema } from './postgres.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -36,8 +42,17 @@ export const TEST_LIMITS: LimitsConfig = {
 };
 
 /**
- * Starts a real server. Unless the test passes a `store` (or `config.database`), it gets a real
- * SQLite file in a temporary folder, removed on close.
+ * The database test servers get: `TEST_DATABASE=postgres` runs the suite on PostgreSQL
+ * (`PG_TEST_URL`, a fresh schema per server), anything else on SQLite. The vitest config runs
+ * the integration tests once per dialect.
+ */
+export const TEST_DATABASE: 'sqlite' | 'postgres' =
+  process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * Starts a real server. Unless the test passes a `store` (or `config.database`), it gets its own
+ * database, removed on close: a SQLite file in a temporary folder, or (with
+ * `TEST_DATABASE=postgres`) a fresh PostgreSQL schema.
  */
 export async function startServer(
   options: BuildAppOptions & { model?: BaseChatModel; config?: Partial<AppConfig> } = {},
@@ -49,10 +64,18 @@ export async function startServer(
   const ownDatabase =
     database !== undefined &&
     !(database.dialect === 'sqlite' && database.file === path.resolve(DEFAULT_SQLITE_FILE));
-  const folder =
-    options.store || ownDatabase
-      ? undefined
-      : mkdtempSync(path.join(tmpdir(), 'agent-server-test-'));
+  const provided = options.store !== undefined || ownDatabase;
+  let databaseConfig: DatabaseConfig | undefined;
+  let dropSchema: (() => Promise<void>) | undefined;
+  let folder: string | undefined;
+  if (!provided && TEST_DATABASE === 'postgres') {
+    const fresh = await freshPostgresSchema();
+    databaseConfig = fresh.database;
+    dropSchema = fresh.drop;
+  } else if (!provided) {
+    folder = mkdtempSync(path.join(tmpdir(), 'agent-server-test-'));
+    databaseConfig = { dialect: 'sqlite', file: path.join(folder, 'agent-server.sqlite') };
+  }
   const app = buildApp({
     logger: false,
     ...rest,
@@ -62,19 +85,32 @@ export async function startServer(
       shutdownGraceMs: 0,
       limits: TEST_LIMITS,
       ...options.config,
-      ...(folder
-        ? { database: { dialect: 'sqlite', file: path.join(folder, 'agent-server.sqlite') } }
-        : {}),
+      ...(databaseConfig ? { database: databaseConfig } : {}),
     },
     ...(model
       ? { provider: { provider: 'test', model: 'scripted', demo: false, chatModel: model } }
       : {}),
   });
-  if (folder) app.addHook('onClose', async () => rmSync(folder, { recursive: true, force: true }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  if (folder) {
+    const remove = folder;
+    app.addHook('onClose', async () => rmSync(remove, { recursive: true, force: true }));
+  }
+  let dropped: Promise<void> | undefined;
+  const close = async () => {
+    await app.close();
+    // After the app (and its pool) has closed.
+    dropped ??= dropSchema?.();
+    await dropped;
+  };
+  try {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('no address');
-  return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return { app, url: `http://127.0.0.1:${address.port}`, close };
 }
 
 /**
