@@ -25,7 +25,8 @@ import {
 
 const RUNS_PER_FAULT = 50;
 const REPLY: ScriptedReply = { tokens: ['Hel', 'lo', ' wor', 'ld'] };
-const IDLE_TIMEOUT_MS = 2000;
+// Wide enough that a loaded CI machine (load 10+ on 2 CPUs) does not look like a stalled model.
+const IDLE_TIMEOUT_MS = 5000;
 
 /** The agent answering with each provider (both without tools). */
 const AGENT: Record<Provider, string> = { openai: 'code-assistant', anthropic: 'creative-writer' };
@@ -209,7 +210,7 @@ async function runOnce(agentId: string, text: string) {
   });
   if (!result.ok) throw new Error(result.error.message);
   const run = result.data.runs[0] as RunInfo;
-  await log.ended(run.id, 10_000);
+  await log.ended(run.id, 30_000);
   return { run, sentAt };
 }
 
