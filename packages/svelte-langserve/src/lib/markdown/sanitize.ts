@@ -44,7 +44,11 @@ const FETCH_ATTRIBUTES = new Set([
 /** Elements whose `href` is a link: followed on a click, never fetched on render. */
 const LINK_TAGS = new Set(['a', 'area']);
 /** Elements that load an image from their URL: allowed only when `allowImage` says so. */
-const IMAGE_URL = { img: ['src'], image: ['href', 'xlink:href'], feimage: ['href', 'xlink:href'] };
+const IMAGE_URL = new Map([
+  ['img', ['src']],
+  ['image', ['href', 'xlink:href']],
+  ['feimage', ['href', 'xlink:href']],
+]);
 
 const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
 
@@ -87,7 +91,7 @@ export function createSanitizer(
   const allowImage = options.allowImage ?? (() => false);
   purify.addHook('afterSanitizeAttributes', (node) => {
     const tag = node.localName.toLowerCase();
-    const imageAttributes: string[] = IMAGE_URL[tag as keyof typeof IMAGE_URL] ?? [];
+    const imageAttributes = IMAGE_URL.get(tag) ?? [];
     const foreign = node.namespaceURI !== HTML_NAMESPACE;
     for (const { name, value } of [...node.attributes]) {
       const attribute = name.toLowerCase();
