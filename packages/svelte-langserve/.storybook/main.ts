@@ -1,8 +1,13 @@
 import type { StorybookConfig } from '@storybook/sveltekit';
 
 const config: StorybookConfig = {
-  stories: ['../stories/**/*.stories.@(ts|svelte)'],
-  addons: ['@storybook/addon-svelte-csf', '@storybook/addon-vitest', '@storybook/addon-a11y'],
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|svelte)'],
+  addons: [
+    '@storybook/addon-svelte-csf',
+    '@storybook/addon-docs',
+    '@storybook/addon-vitest',
+    '@storybook/addon-a11y',
+  ],
   framework: { name: '@storybook/sveltekit', options: {} },
   core: { disableTelemetry: true },
 };

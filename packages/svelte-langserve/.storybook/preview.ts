@@ -15,6 +15,8 @@ export interface ThemeParameters {
 }
 
 const preview: Preview = {
+  // A Docs page per component: its description, every story, and its props.
+  tags: ['autodocs'],
   globalTypes: {
     theme: {
       description: 'ThemeProvider mode',

@@ -276,6 +276,12 @@ export const ToolCallDone: Story = {
     const args = call.querySelector('[data-slot="tool-call-args"]');
     await expect(args).toBeVisible();
     await expect(args).toHaveTextContent(JSON.parse(TOOL_ARGS).expression);
+    // Opening the call does not follow the end of the list: scroll back to the answer's end.
+    const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]')!;
+    list.scrollTop = list.scrollHeight;
+    await waitFor(() =>
+      expect(list.scrollHeight - list.scrollTop - list.clientHeight).toBeLessThan(2),
+    );
     await expect(canvas.getByRole('button', { name: 'Send' })).toBeInTheDocument();
   },
 };
