@@ -351,6 +351,28 @@ const MATRIX: Record<string, SocketAttempt[] | HttpAttempt[]> = {
       payload: (f) => ({ conversationId: f.bobConversationId, messageId: f.answerId }),
     },
   ],
+  'messages:feedback': [
+    {
+      name: 'rate alice’s answer in her conversation',
+      expect: 'denied',
+      payload: (f) => ({
+        conversationId: f.conversationId,
+        messageId: f.answerId,
+        value: -1,
+        comment: 'bob was here',
+      }),
+    },
+    {
+      name: 'clear a rating on alice’s answer',
+      expect: 'denied',
+      payload: (f) => ({ conversationId: f.conversationId, messageId: f.answerId, value: null }),
+    },
+    {
+      name: 'rate alice’s answer through his own conversation',
+      expect: 'denied',
+      payload: (f) => ({ conversationId: f.bobConversationId, messageId: f.answerId, value: 1 }),
+    },
+  ],
   'runs:cancel': [
     {
       name: 'cancel alice’s streaming run',

@@ -115,6 +115,22 @@ const badPayloads: Record<RequestName, Array<[string, () => unknown]>> = {
     ['null', () => null],
     ['array', () => [id()]],
   ],
+  'messages:feedback': [
+    ['missing value', () => ({ conversationId: id(), messageId: 'a' })],
+    ['missing messageId', () => ({ conversationId: id(), value: 1 })],
+    ['value zero', () => ({ conversationId: id(), messageId: 'a', value: 0 })],
+    ['value as a string', () => ({ conversationId: id(), messageId: 'a', value: 'up' })],
+    [
+      'comment without a value',
+      () => ({ conversationId: id(), messageId: 'a', value: null, comment: 'x' }),
+    ],
+    [
+      'oversized comment',
+      () => ({ conversationId: id(), messageId: 'a', value: 1, comment: 'x'.repeat(2001) }),
+    ],
+    ['extra key', () => ({ conversationId: id(), messageId: 'a', value: 1, score: 1 })],
+    ['null', () => null],
+  ],
   'messages:regenerate': [
     ['missing fields', () => ({})],
     ['missing messageId', () => ({ conversationId: id() })],

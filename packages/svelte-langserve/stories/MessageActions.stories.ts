@@ -4,7 +4,7 @@ import { messageTexts } from './support/dom.js';
 import BranchedChat from './support/BranchedChat.svelte';
 
 /**
- * The actions under each message (Copy, Regenerate, Edit, "‹ 2 of 3 ›") in a chat on a scripted
+ * The actions under each message (Copy, Regenerate, Edit, thumbs up / down, "‹ 2 of 3 ›") in a chat on a scripted
  * server that keeps the message tree: the question's answer has three versions.
  */
 const meta = {
@@ -33,6 +33,33 @@ export const UserEditing: Story = {
     const editor = canvas.getByRole('textbox', { name: 'Edit message' });
     await expect(editor).toHaveFocus();
     await expect(editor).toHaveValue('Name a colour.');
+  },
+};
+
+/** Thumbs up on the answer: pressed at once; pressing it again clears the rating. */
+export const Feedback: Story = {
+  play: async ({ canvas }) => {
+    const good = await canvas.findByRole('button', { name: 'Good answer' });
+    await expect(good).toHaveAttribute('aria-pressed', 'false');
+    await userEvent.click(good);
+    await waitFor(() => expect(good).toHaveAttribute('aria-pressed', 'true'));
+    await expect(canvas.getByRole('button', { name: 'Bad answer' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+  },
+};
+
+/** The server refuses the rating: it is undone and the error shows. */
+export const FeedbackRefused: Story = {
+  args: { refuseFeedback: true },
+  play: async ({ canvas }) => {
+    const bad = await canvas.findByRole('button', { name: 'Bad answer' });
+    await userEvent.click(bad);
+    await expect(
+      await canvas.findByText('Feedback is not being recorded right now.'),
+    ).toBeVisible();
+    await expect(bad).toHaveAttribute('aria-pressed', 'false');
   },
 };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_FEEDBACK_COMMENT_LENGTH,
   MAX_MESSAGE_LENGTH,
   MAX_USER_ID_LENGTH,
   REQUEST_NAMES,
@@ -21,6 +22,7 @@ describe('request schemas', () => {
         'conversations:leave',
         'conversations:list',
         'conversations:update',
+        'messages:feedback',
         'messages:history',
         'messages:regenerate',
         'messages:send',
@@ -98,6 +100,27 @@ describe('request schemas', () => {
     expect(
       parseRequest('presence:typing', { conversationId: 'c1', typing: true, userId: 'x' }).ok,
     ).toBe(false);
+  });
+
+  it('validates feedback: 1, -1 or null, a bounded comment only with a value', () => {
+    const base = { conversationId: 'c1', messageId: 'a1' };
+    expect(parseRequest('messages:feedback', { ...base, value: 1 }).ok).toBe(true);
+    expect(parseRequest('messages:feedback', { ...base, value: null }).ok).toBe(true);
+    const commented = parseRequest('messages:feedback', {
+      ...base,
+      value: -1,
+      comment: '  Wrong year.  ',
+    });
+    expect(commented).toEqual({ ok: true, value: { ...base, value: -1, comment: 'Wrong year.' } });
+    for (const value of [0, 2, '1', true, undefined])
+      expect(parseRequest('messages:feedback', { ...base, value }).ok, String(value)).toBe(false);
+    const long = 'x'.repeat(MAX_FEEDBACK_COMMENT_LENGTH + 1);
+    expect(parseRequest('messages:feedback', { ...base, value: 1, comment: long }).ok).toBe(false);
+    expect(parseRequest('messages:feedback', { ...base, value: null, comment: 'no' })).toEqual({
+      ok: false,
+      issues: ['comment: a comment needs a value'],
+    });
+    expect(parseRequest('messages:feedback', { ...base, value: 1, extra: true }).ok).toBe(false);
   });
 
   it('validates the handshake', () => {

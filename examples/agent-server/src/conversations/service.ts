@@ -529,4 +529,76 @@ export class ConversationService {
       );
     return ids.map((id) => this.#agents.get(id) as Agent);
   }
+
+  /**
+   * Rates an assistant message of a conversation for the caller (a member): `1` or `-1`, with
+   * an optional comment, replaces their earlier rating. `null` clears it: a no-op without one,
+   * else `unavailable`, because the store cannot delete feedback yet. Answers the caller's
+   * rating as stored now.
+   */
+  async feedback(input: {
+    conversationId: string;
+    userId: string;
+    messageId: string;
+    value: 1 | -1 | null;
+    comment?: string;
+  }): Promise<NonNullable<Message['feedback']> | null> {
+    await this.#requireAccess(input.conversationId, input.userId);
+    const message = await this.#store.getMessage(input.messageId);
+    if (!message || message.conversationId !== input.conversationId)
+      throw new ServiceError('not_found', 'No such message in this conversation.');
+    if (message.role !== 'assistant')
+      throw new ServiceError('invalid_payload', 'Only an answer can be rated.');
+    if (input.value === null) {
+      if (!(await this.#store.getFeedback(message.id, input.userId))) return null;
+      throw new ServiceError('unavailable', 'This server cannot clear feedback yet.', false);
+    }
+    const stored = await this.#store.setFeedback({
+      messageId: message.id,
+      userId: input.userId,
+      value: input.value === 1 ? 'up' : 'down',
+      ...(input.comment ? { comment: input.comment } : {}),
+      createdAt: new Date().toISOString(),
+    });
+    return {
+      value: stored.value === 'up' ? 1 : -1,
+      ...(stored.comment ? { comment: stored.comment } : {}),
+    };
+  }
+
+  /**
+   * The caller's own feedback on the assistant messages among `messages` (default: the latest
+   * `limit` messages of the conversation, as a join answers them), by message id. For answers
+   * whose access was checked already.
+   */
+  async ownFeedback(input: {
+    conversationId: string;
+    userId: string;
+    messages?: Message[];
+    limit?: number;
+  }): Promise<Map<string, NonNullable<Message['feedback']>>> {
+    const messages =
+      input.messages ??
+      (
+        await this.#store.listMessagePage(input.conversationId, {
+          limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
+        })
+      ).messages;
+    const found = await Promise.all(
+      messages
+        .filter((message) => message.role === 'assistant')
+        .map(
+          async (message) =>
+            [message.id, await this.#store.getFeedback(message.id, input.userId)] as const,
+        ),
+    );
+    const feedback = new Map<string, NonNullable<Message['feedback']>>();
+    for (const [messageId, stored] of found)
+      if (stored)
+        feedback.set(messageId, {
+          value: stored.value === 'up' ? 1 : -1,
+          ...(stored.comment ? { comment: stored.comment } : {}),
+        });
+    return feedback;
+  }
 }

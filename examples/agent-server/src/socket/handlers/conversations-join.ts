@@ -1,11 +1,12 @@
 import { ok, type RunEvent } from 'svelte-langserve/protocol';
 import { conversationRoom } from '../types.js';
+import { withOwnFeedback } from './messages-feedback.js';
 import { defineHandler } from './request-handler.js';
 import { userIdOf } from './user.js';
 
 /**
  * `conversations:join`: the conversation, its latest `limit` (default 50) messages, whether
- * older ones exist, and its live runs. The snapshot is taken, the socket joins the room and the
+ * older ones exist (answers with the caller's own feedback), and its live runs. The snapshot is taken, the socket joins the room and the
  * acknowledgement goes out in one synchronous step, so the first run event the socket receives
  * afterwards is the one after the snapshot's `seq`. A re-joining client names the runs it saw
  * live and the last `seq` it applied; their missed events are replayed after the answer.
@@ -13,17 +14,22 @@ import { userIdOf } from './user.js';
 export const conversationsJoin = defineHandler({
   event: 'conversations:join',
   async handle(payload, { conversations, presence, socket }) {
-    const snapshot = await conversations.join({
+    const userId = userIdOf(socket);
+    const page = {
       conversationId: payload.conversationId,
-      userId: userIdOf(socket),
+      userId,
       ...(payload.limit !== undefined ? { limit: payload.limit } : {}),
-    });
+    };
+    const snapshot = await conversations.join(page);
+    // Read before the commit, which is synchronous; answers are rated only once they exist.
+    const feedback = await conversations.ownFeedback(page);
     // Runs the client saw live (`payload.runs`): their missed events are replayed right after
     // the answer, in the same synchronous step, so they arrive before any newer room event.
     let replay: RunEvent[] = [];
     return {
       commit: () => {
-        const data = snapshot.commit();
+        const committed = snapshot.commit();
+        const data = { ...committed, messages: withOwnFeedback(committed.messages, feedback) };
         const unreplayable: string[] = [];
         replay = [];
         for (const { runId, seq } of payload.runs ?? []) {

@@ -7,6 +7,7 @@ import { conversationsJoin } from './conversations-join.js';
 import { conversationsLeave } from './conversations-leave.js';
 import { conversationsList } from './conversations-list.js';
 import { conversationsUpdate } from './conversations-update.js';
+import { messagesFeedback } from './messages-feedback.js';
 import { messagesHistory } from './messages-history.js';
 import { messagesRegenerate } from './messages-regenerate.js';
 import { messagesSend } from './messages-send.js';
@@ -26,6 +27,7 @@ export function registerRequestHandlers(context: HandlerContext): void {
   registerHandler(messagesHistory, context);
   registerHandler(messagesSend, context);
   registerHandler(messagesRegenerate, context);
+  registerHandler(messagesFeedback, context);
   registerHandler(runsCancel, context);
   registerHandler(conversationsInvite, context);
   registerHandler(presenceTyping, context);

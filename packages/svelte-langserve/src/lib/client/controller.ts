@@ -3,7 +3,9 @@ import {
   ok,
   type AgentInfo,
   type Conversation,
+  type FeedbackValue,
   type Message,
+  type MessageFeedback,
   type ProtocolError,
   type Result,
   type RunEvent,
@@ -317,6 +319,54 @@ export class ChatController {
     else this.#dispatch({ type: 'error', error: result.error });
     return result;
   }
+
+  /**
+   * Rates an answer: `1` (thumbs up), `-1` (thumbs down), or `null` to clear the rating, with an
+   * optional `comment`. Optimistic: the message's `feedback` changes at once and goes back to
+   * what the server last confirmed if the request fails (the error is then shown). When several
+   * ratings of one message are on their way, the last one decides what is shown.
+   */
+  async feedback(
+    messageId: string,
+    value: FeedbackValue | null,
+    comment?: string,
+  ): Promise<Result<{ messageId: string; feedback: MessageFeedback | null }>> {
+    const conversationId = this.#snapshot.chat.conversation?.id;
+    if (!conversationId) return fail('conflict', 'No conversation is open.');
+    const message = this.#snapshot.chat.messages.find((candidate) => candidate.id === messageId);
+    if (!message) return fail('not_found', 'No such message.');
+    const attempt = (this.#feedbackAttempts.get(messageId) ?? 0) + 1;
+    this.#feedbackAttempts.set(messageId, attempt);
+    if (!this.#feedbackConfirmed.has(messageId))
+      this.#feedbackConfirmed.set(messageId, message.feedback ?? null);
+    const note = value === null ? undefined : comment?.trim() || undefined;
+    this.#dispatch({
+      type: 'feedback-set',
+      messageId,
+      feedback: value === null ? null : { value, ...(note ? { comment: note } : {}) },
+    });
+    const result = await this.#transport.request('messages:feedback', {
+      conversationId,
+      messageId,
+      value,
+      ...(note ? { comment: note } : {}),
+    });
+    if (result.ok) this.#feedbackConfirmed.set(messageId, result.data.feedback);
+    // Only the latest rating of the message settles what is shown.
+    if (this.#feedbackAttempts.get(messageId) === attempt) {
+      const settled = this.#feedbackConfirmed.get(messageId) ?? null;
+      this.#feedbackAttempts.delete(messageId);
+      this.#feedbackConfirmed.delete(messageId);
+      this.#dispatch({ type: 'feedback-set', messageId, feedback: settled });
+    }
+    if (!result.ok) this.#dispatch({ type: 'error', error: result.error });
+    return result;
+  }
+
+  /** Ratings on their way, per message: how many were sent (the latest's number). */
+  readonly #feedbackAttempts = new Map<string, number>();
+  /** Per message with ratings on their way: the feedback the server last confirmed. */
+  readonly #feedbackConfirmed = new Map<string, MessageFeedback | null>();
 
   /**
    * Edits a message: sends `text` as a new version of it (a send with the edited message's

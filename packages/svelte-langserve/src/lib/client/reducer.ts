@@ -2,6 +2,7 @@ import {
   applyRunEventToParts,
   type Conversation,
   type Message,
+  type MessageFeedback,
   type MessageStatus,
   type ProtocolError,
   type RunEvent,
@@ -98,6 +99,8 @@ export type ChatAction =
   | { type: 'message-created'; message: Message }
   /** A stored message changed outside a run's stream (`message:updated`). */
   | { type: 'message-updated'; message: Message }
+  /** The user's own feedback on a message (null: none). */
+  | { type: 'feedback-set'; messageId: string; feedback: MessageFeedback | null }
   | { type: 'run-event'; event: RunEvent }
   /** Runs started by a request other than a send (`messages:regenerate`). */
   | { type: 'runs-started'; runs: RunInfo[] }
@@ -309,6 +312,10 @@ function messageUpdated(state: ChatState, message: Message): ChatState {
   return finish({ ...state, messages: upsert(state.messages, copy), runs });
 }
 
+function sameFeedback(a: MessageFeedback | undefined, b: MessageFeedback | null): boolean {
+  return (a ?? null) === b || (!!a && !!b && a.value === b.value && a.comment === b.comment);
+}
+
 /** No conversation open: its messages and runs are dropped; the list stays. */
 function closed(state: ChatState): ChatState {
   return finish({
@@ -438,6 +445,15 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case 'message-updated':
       return messageUpdated(state, action.message);
+    case 'feedback-set': {
+      const index = state.messages.findIndex((message) => message.id === action.messageId);
+      const message = state.messages[index];
+      if (!message || sameFeedback(message.feedback, action.feedback)) return state;
+      const { feedback: _previous, ...rest } = message;
+      const messages = state.messages.slice();
+      messages[index] = action.feedback ? { ...rest, feedback: action.feedback } : rest;
+      return { ...state, messages };
+    }
     case 'run-event':
       return applyRunEvent(state, action.event);
     case 'runs-started':

@@ -3,6 +3,7 @@ import type {
   AgentInfo,
   Conversation,
   Message,
+  MessageFeedback,
   MessageMetadata,
   RunInfo,
   RunTerminalStatus,
@@ -30,6 +31,8 @@ export interface ResponseMap {
   'messages:history': { messages: Message[]; hasMore: boolean };
   'messages:send': { message: Message; runs: RunInfo[] };
   'messages:regenerate': { runs: RunInfo[] };
+  /** The caller's feedback on the message as stored now (null: none). */
+  'messages:feedback': { messageId: string; feedback: MessageFeedback | null };
   'runs:cancel': { run: RunInfo };
   'conversations:invite': { conversationId: string; userId: string };
   'presence:typing': Record<string, never>;

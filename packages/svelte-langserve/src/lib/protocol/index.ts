@@ -20,7 +20,9 @@ export type {
   AgentInfo,
   AgentSettingsSpec,
   Conversation,
+  FeedbackValue,
   Message,
+  MessageFeedback,
   MessageMetadata,
   MessagePart,
   MessageRole,
@@ -39,6 +41,7 @@ export type {
 } from './model.js';
 export {
   MAX_AGENTS_PER_MESSAGE,
+  MAX_FEEDBACK_COMMENT_LENGTH,
   MAX_ID_LENGTH,
   MAX_MESSAGE_LENGTH,
   MAX_PAGE_SIZE,

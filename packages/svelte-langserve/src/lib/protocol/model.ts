@@ -138,6 +138,21 @@ export interface Message {
   metadata?: MessageMetadata;
   /** For failed messages: what went wrong, safe to show. */
   error?: string;
+  /**
+   * For assistant messages: the feedback of the user who receives the message (each user sees
+   * only their own), when they gave any.
+   */
+  feedback?: MessageFeedback;
+}
+
+/** A rating of an answer: 1 is thumbs up, -1 thumbs down. */
+export type FeedbackValue = 1 | -1;
+
+/** One user's feedback on an assistant message. */
+export interface MessageFeedback {
+  value: FeedbackValue;
+  /** The user's note, if they wrote one. */
+  comment?: string;
 }
 
 /** A conversation: an ordered list of messages answered by one or more agents. */

@@ -10,6 +10,8 @@ export const MAX_AGENTS_PER_MESSAGE = 8;
 export const MAX_PAGE_SIZE = 100;
 /** Longest user id (a token's `sub`) accepted, in characters. */
 export const MAX_USER_ID_LENGTH = 256;
+/** Longest feedback comment accepted, in characters. */
+export const MAX_FEEDBACK_COMMENT_LENGTH = 2_000;
 
 const id = z.string().trim().min(1).max(MAX_ID_LENGTH);
 
@@ -110,6 +112,21 @@ export const requestSchemas = {
       settings: runSettingsSchema.optional(),
     })
     .strict(),
+  'messages:feedback': z
+    .object({
+      conversationId: id,
+      /** The assistant message rated. */
+      messageId: id,
+      /** 1 (thumbs up), -1 (thumbs down), or null to clear the caller's feedback. */
+      value: z.union([z.literal(1), z.literal(-1)]).nullable(),
+      /** A note with the rating (trimmed; blank = none). Not with `value: null`. */
+      comment: z.string().trim().max(MAX_FEEDBACK_COMMENT_LENGTH).optional(),
+    })
+    .strict()
+    .refine((value) => value.value !== null || value.comment === undefined, {
+      message: 'a comment needs a value',
+      path: ['comment'],
+    }),
   'runs:cancel': z.object({ runId: id }).strict(),
   'conversations:invite': z
     .object({

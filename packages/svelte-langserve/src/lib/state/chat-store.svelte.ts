@@ -15,7 +15,12 @@ import {
   type SendResult,
   type Transport,
 } from '../client/index.js';
-import { fail, type PresenceMember, type RunSettings } from '../protocol/index.js';
+import {
+  fail,
+  type FeedbackValue,
+  type PresenceMember,
+  type RunSettings,
+} from '../protocol/index.js';
 
 /** Options for {@link createChatStore}: a server URL, or a ready transport. */
 export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport'> & {
@@ -241,6 +246,13 @@ export class ChatStore {
     const agentIds = this.agentIds.length ? [...this.agentIds] : undefined;
     const settings = $state.snapshot(this.settings);
     return this.controller.edit(messageId, text, { ...(agentIds ? { agentIds } : {}), settings });
+  }
+  /**
+   * Rates an answer: 1 (thumbs up), -1 (thumbs down) or null (clear), with an optional comment.
+   * Shown at once; undone if the server refuses it.
+   */
+  feedback(messageId: string, value: FeedbackValue | null, comment?: string) {
+    return this.controller.feedback(messageId, value, comment);
   }
   /** Shows the previous or next version of a message, or the one at a 0-based index. */
   selectBranch(messageId: string, target: BranchTarget): void {
