@@ -363,6 +363,19 @@ describe('chatReducer: message-updated', () => {
     expect(chatReducer(paged, { type: 'message-updated', message: older })).toBe(paged);
   });
 
+  it('keeps the user’s own feedback, which a room event does not carry', () => {
+    const rated = chatReducer(
+      chatReducer(joined, { type: 'message-created', message: answer({ status: 'complete' }) }),
+      { type: 'feedback-set', messageId: 'a1', feedback: { value: 1 } },
+    );
+    const state = chatReducer(rated, {
+      type: 'message-updated',
+      message: answer({ status: 'complete', parts: [{ type: 'text', text: 'Hello' }] }),
+    });
+    expect(state.messages[0]!.feedback).toEqual({ value: 1 });
+    expect(messageText(state.messages[0]!)).toBe('Hello');
+  });
+
   it('adds a newer message it did not hold, without selecting it', () => {
     const state = chatReducer(joined, {
       type: 'message-updated',

@@ -290,7 +290,7 @@ function updateRunMessage(
 /**
  * A stored message changed outside its run's stream: the server's copy replaces the one held
  * (or is added, unless it is older than the page held: the history page brings it). The branch
- * selection stays. A message no longer `streaming` ends the run that wrote it here too; one still
+ * selection and the user's own `feedback` stay. A message no longer `streaming` ends the run that wrote it here too; one still
  * `streaming` whose run this client follows live keeps its streamed parts (the stream is ahead
  * of the store).
  */
@@ -305,6 +305,8 @@ function messageUpdated(state: ChatState, message: Message): ChatState {
   const following = run?.status === 'running';
   const copy = received(message);
   if (existing && following && message.status === 'streaming') copy.parts = existing.parts;
+  // A room event carries nobody's own feedback: the user's stays.
+  if (existing?.feedback && !copy.feedback) copy.feedback = existing.feedback;
   const runs =
     run && following && message.status !== 'streaming'
       ? { ...state.runs, [run.id]: { ...run, status: messageToTerminal[message.status] } }
