@@ -290,9 +290,9 @@ function updateRunMessage(
 /**
  * A stored message changed outside its run's stream: the server's copy replaces the one held
  * (or is added, unless it is older than the page held: the history page brings it). The branch
- * selection and the user's own `feedback` stay. A message no longer `streaming` ends the run that wrote it here too; one still
- * `streaming` whose run this client follows live keeps its streamed parts (the stream is ahead
- * of the store).
+ * selection and the user's own `feedback` stay. A message no longer `streaming` ends the run
+ * that wrote it here too; one still `streaming` whose run this client follows live keeps its
+ * streamed parts (the stream is ahead of the store).
  */
 function messageUpdated(state: ChatState, message: Message): ChatState {
   if (state.conversation && message.conversationId !== state.conversation.id) return state;
