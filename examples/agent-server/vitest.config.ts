@@ -4,12 +4,13 @@ import { defineConfig } from 'vitest/config';
  * Every test runs on SQLite (the embedded default). The tests that drive a real server run a
  * second time on PostgreSQL (`TEST_DATABASE=postgres`: a fresh schema of `PG_TEST_URL` per
  * server), so the features are proven on both dialects. Left out of the second pass: tests
- * that never open a store, and the ones that cover both dialects themselves.
+ * that never open a store, and the ones that choose their dialects themselves.
  */
 const SERVER_TESTS = ['tests/**/*.integration.test.ts', 'tests/**/*.process.test.ts'];
-const BOTH_DIALECTS_ALREADY = [
+const DIALECTS_OF_THEIR_OWN = [
   'tests/authorization-matrix.integration.test.ts',
   'tests/kill9.process.test.ts',
+  'tests/instances.process.test.ts',
 ];
 const NO_STORE = ['tests/provider-fault-server.integration.test.ts'];
 
@@ -25,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: SERVER_TESTS,
-          exclude: [...BOTH_DIALECTS_ALREADY, ...NO_STORE],
+          exclude: [...DIALECTS_OF_THEIR_OWN, ...NO_STORE],
           env: { TEST_DATABASE: 'postgres' },
         },
       },

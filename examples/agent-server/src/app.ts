@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Agent } from './agents/agent.js';
 import { createAgents, createAgentsOn } from './agents/index.js';
@@ -11,7 +12,7 @@ import type { ModelProvider } from './providers/index.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoute } from './routes/health.js';
 import { langServeRoutes } from './routes/langserve.js';
-import { ORPHANED_RUN_ERROR } from './runs/errors.js';
+import { OrphanSweeper } from './runs/orphans.js';
 import { RunManager } from './runs/run-manager.js';
 import { createStore } from './storage/index.js';
 import { conversationRoom, type ProtocolServer } from './socket/types.js';
@@ -54,29 +55,46 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   });
   const authority = new TokenAuthority(config.auth);
 
+  // The run manager and the orphan sweeper emit through Socket.IO, attached after them.
+  const sink: { io?: ProtocolServer } = {};
+  const instanceId = randomUUID();
+
   let store = options.store;
   if (!store) {
     const managed = createStore(config.database);
-    store = managed.store;
+    const owned = managed.store;
+    store = owned;
+    // Runs a dead instance left `running` end as interrupted, and their rooms are told.
+    const sweeper = new OrphanSweeper({
+      store: owned,
+      instanceId,
+      shared: config.database.dialect === 'postgres',
+      heartbeatMs: config.instanceHeartbeatMs,
+      leaseMs: config.instanceLeaseMs,
+      logger: app.log,
+      onInterrupted: async (runs) => {
+        for (const run of runs) {
+          const message = await owned.getMessage(run.messageId);
+          if (message)
+            sink.io?.to(conversationRoom(run.conversationId)).emit('message:updated', { message });
+        }
+      },
+    });
     // Migrations run before the server listens (listen and inject wait for onReady).
     app.addHook('onReady', async () => {
       await managed.open();
-      // A SQLite file serves one process: runs it holds as `running` were left by a previous
-      // process that died (killed, crashed) and would otherwise stay `running` forever.
-      if (config.database.dialect !== 'sqlite') return;
-      const ended = await managed.store.interruptOrphanedRuns(ORPHANED_RUN_ERROR);
-      if (ended.length > 0)
-        app.log.warn({ runIds: ended }, 'runs left running by a previous process: interrupted');
+      await sweeper.start();
     });
-    app.addHook('onClose', () => managed.close());
+    app.addHook('onClose', async () => {
+      await sweeper.stop();
+      await managed.close();
+    });
   }
   const agents =
     options.agents ??
     (options.provider
       ? createAgentsOn(options.provider, { docsDir: config.docsDir })
       : createAgents(config));
-  // The run manager emits through Socket.IO, which is attached after it exists.
-  const sink: { io?: ProtocolServer } = {};
   const runs = new RunManager({
     store,
     flushIntervalMs: config.runFlushIntervalMs,
@@ -88,6 +106,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
       retryBaseDelayMs: config.retryBaseDelayMs,
     },
     shutdownGraceMs: config.shutdownGraceMs,
+    instanceId,
     emit: (conversationId, event) =>
       sink.io?.to(conversationRoom(conversationId)).emit('run:event', event),
   });

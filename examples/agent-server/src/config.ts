@@ -44,6 +44,13 @@ export interface AppConfig {
   socketRecoveryMs: number;
   /** Where conversations live: a SQLite file (default), PostgreSQL, or memory (tests). */
   database: DatabaseConfig;
+  /**
+   * PostgreSQL (shared by instances): how often this instance records that it is alive and
+   * looks for runs that dead instances left running, in ms.
+   */
+  instanceHeartbeatMs: number;
+  /** PostgreSQL: an instance silent this long is gone; its running runs become interrupted. */
+  instanceLeaseMs: number;
   /** Who may connect: JWT verification settings and the development login. */
   auth: AuthConfig;
   /** Limits per socket and per user; each refusal names its limit. */
@@ -212,6 +219,8 @@ const environmentSchema = z.object({
   RETRY_BASE_DELAY_MS: integer('RETRY_BASE_DELAY_MS', 0, 60_000, 500),
   SHUTDOWN_GRACE_MS: integer('SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),
   DATABASE_URL: z.string().optional(),
+  INSTANCE_HEARTBEAT_MS: integer('INSTANCE_HEARTBEAT_MS', 50, 600_000, 5_000),
+  INSTANCE_LEASE_MS: integer('INSTANCE_LEASE_MS', 100, 3_600_000, 30_000),
   SOCKET_RECOVERY_MS: integer('SOCKET_RECOVERY_MS', 0, 3_600_000, 120_000),
   JWT_SECRET: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
@@ -429,6 +438,8 @@ export function loadConfig(
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     socketRecoveryMs: values.SOCKET_RECOVERY_MS,
     database,
+    instanceHeartbeatMs: values.INSTANCE_HEARTBEAT_MS,
+    instanceLeaseMs: values.INSTANCE_LEASE_MS,
     auth,
     limits: {
       eventsPerSecond: values.RATE_LIMIT_PER_SECOND,

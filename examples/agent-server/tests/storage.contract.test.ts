@@ -463,7 +463,16 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
       const completed = await store.updateRunStatus(doneRun.id, 'completed');
       const reason = 'The server stopped before this answer finished.';
 
-      expect(await store.interruptOrphanedRuns(reason)).toEqual([leftRun.id]);
+      // (Earlier tests on this store left streaming messages of their own.)
+      const ended = (
+        await store.interruptOrphanedRuns(reason, { instanceId: 'this-process' })
+      ).filter((orphan) => orphan.conversationId === created.id);
+      expect(sortByMessage(ended)).toEqual(
+        sortByMessage([
+          { conversationId: created.id, messageId: left.id, runId: leftRun.id },
+          { conversationId: created.id, messageId: alone.id },
+        ]),
+      );
       expect(await store.getRun(leftRun.id)).toMatchObject({
         status: 'interrupted',
         error: reason,
@@ -492,7 +501,71 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
       expect(await store.getMessage(done.id)).toEqual(done);
       expect(await store.getMessage(trigger.id)).toEqual(trigger);
       // Nothing is left to interrupt.
-      expect(await store.interruptOrphanedRuns(reason)).toEqual([]);
+      expect(await store.interruptOrphanedRuns(reason, { instanceId: 'this-process' })).toEqual([]);
+    });
+
+    it('interrupts only the runs of instances whose heartbeat is older than the lease', async () => {
+      const created = await store.createConversation(conversation());
+      const trigger = await store.appendMessage(message(created.id));
+      const lease = '2026-01-01T00:00:10.000Z';
+      await store.heartbeat('dead', '2026-01-01T00:00:00.000Z');
+      await store.heartbeat('alive', '2026-01-01T00:00:20.000Z');
+      const answer = async (instanceId: string | undefined) => {
+        const stored = await store.appendMessage(
+          message(created.id, { role: 'assistant', status: 'streaming' }),
+        );
+        const run = await store.createRun({
+          ...runRecord(created.id, stored.id, trigger.id),
+          ...(instanceId !== undefined ? { instanceId } : {}),
+        });
+        return { message: stored, run };
+      };
+      const dead = await answer('dead');
+      const alive = await answer('alive');
+      const mine = await answer('me');
+      const unknown = await answer('never-heard-of');
+      const legacy = await answer(undefined);
+      // A message whose run is not stored yet, newer than the lease: a live instance's.
+      const fresh = await store.appendMessage(
+        message(created.id, {
+          role: 'assistant',
+          status: 'streaming',
+          createdAt: '2026-01-01T00:00:30.000Z',
+        }),
+      );
+      expect(await store.getRun(dead.run.id)).toMatchObject({ instanceId: 'dead' });
+
+      const sweep = { instanceId: 'me', staleBefore: lease };
+      const ended = await store.interruptOrphanedRuns('gone', sweep);
+      expect(sortByMessage(ended)).toEqual(
+        sortByMessage(
+          [dead, unknown, legacy].map(({ message, run }) => ({
+            conversationId: created.id,
+            messageId: message.id,
+            runId: run.id,
+          })),
+        ),
+      );
+      for (const { run, message: stored } of [dead, unknown, legacy]) {
+        expect(await store.getRun(run.id)).toMatchObject({ status: 'interrupted', error: 'gone' });
+        expect(await store.getMessage(stored.id)).toMatchObject({
+          status: 'interrupted',
+          error: 'gone',
+        });
+      }
+      for (const { run, message: stored } of [alive, mine]) {
+        expect(await store.getRun(run.id)).toMatchObject({ status: 'running' });
+        expect(await store.getMessage(stored.id)).toMatchObject({ status: 'streaming' });
+      }
+      expect(await store.getMessage(fresh.id)).toMatchObject({ status: 'streaming' });
+      // Each run is ended once, however many instances sweep.
+      expect(await store.interruptOrphanedRuns('gone', sweep)).toEqual([]);
+      // Once `alive` stops beating past the lease, its run goes too; `dead` was forgotten.
+      const later = await store.interruptOrphanedRuns('gone', {
+        instanceId: 'me',
+        staleBefore: '2026-01-01T00:00:25.000Z',
+      });
+      expect(later.map((orphan) => orphan.runId)).toEqual([alive.run.id]);
     });
   });
 
@@ -515,6 +588,10 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
     });
   });
 });
+
+function sortByMessage<T extends { messageId: string }>(list: T[]): T[] {
+  return [...list].sort((a, b) => a.messageId.localeCompare(b.messageId));
+}
 
 function runRecord(conversationId: string, messageId: string, triggerMessageId: string): RunRecord {
   return {

@@ -27,6 +27,28 @@ export interface RunRecord {
   endedAt?: string;
   usage?: Record<string, unknown>;
   error?: string;
+  /** The server instance running it (see {@link ConversationStore.heartbeat}). */
+  instanceId?: string;
+}
+
+/** An answer {@link ConversationStore.interruptOrphanedRuns} ended. */
+export interface OrphanedRun {
+  conversationId: string;
+  /** The answer, now `interrupted`. */
+  messageId: string;
+  /** Its run (absent when the run was never stored). */
+  runId?: string;
+}
+
+/** Which instances {@link ConversationStore.interruptOrphanedRuns} treats as gone. */
+export interface OrphanSweep {
+  /** The calling instance: its runs are never touched. */
+  instanceId: string;
+  /**
+   * Instances whose last heartbeat is older than this (ISO time) are gone. Omitted: every
+   * other instance is gone (a SQLite file serves one process).
+   */
+  staleBefore?: string;
 }
 
 /** What a run records when it ends. */
@@ -165,7 +187,6 @@ export interface ConversationStore {
   /** Stores a run. Throws `already_exists` for a taken id, `not_found` without its messages. */
   createRun(run: RunRecord): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  /** Sets a terminal status (and `endedAt`). */
   /** Ends a run: its terminal status, and what it measured (attempts, timings, usage, error). */
   updateRunStatus(
     id: string,
@@ -174,14 +195,17 @@ export interface ConversationStore {
   ): Promise<RunRecord | undefined>;
   /** Runs started by one user message, in creation order. */
   listRunsByTrigger(triggerMessageId: string): Promise<RunRecord[]>;
+  /** Records that server instance `instanceId` is alive at `at` (ISO time). */
+  heartbeat(instanceId: string, at: string): Promise<void>;
+
   /**
-   * Ends what a previous process left unfinished (it was killed mid-run): every `running` run
-   * becomes `interrupted` with `reason` as its error, and every `streaming` message becomes
-   * `interrupted` with that error (an unfinished tool call in it `failed`, as clients show
-   * it). Call it at start-up, before serving, and only when this process is the database's
-   * only user (SQLite): another instance's live runs would be ended too. The ended run ids.
+   * Ends the runs that gone instances (see {@link OrphanSweep}) left `running`, and their
+   * `streaming` messages, as `interrupted` with `reason` (an unfinished tool call in them
+   * `failed`, as clients show it); also a `streaming` message whose run was never stored (older
+   * than `staleBefore`). Forgets the gone instances. Runs without an instance count as gone.
+   * Safe to call from several instances at once. Returns the answers it ended.
    */
-  interruptOrphanedRuns(reason: string): Promise<string[]>;
+  interruptOrphanedRuns(reason: string, sweep: OrphanSweep): Promise<OrphanedRun[]>;
 
   /** Sets (or replaces) a user's feedback on a message. Throws `not_found` without the message. */
   setFeedback(feedback: Feedback): Promise<Feedback>;
@@ -201,6 +225,8 @@ export class InMemoryConversationStore implements ConversationStore {
   readonly #messageIdsByConversation = new Map<string, string[]>();
   readonly #runs = new Map<string, RunRecord>();
   readonly #feedback = new Map<string, Feedback>();
+  /** Instance id → last heartbeat (ISO time). */
+  readonly #heartbeats = new Map<string, string>();
 
   async createConversation(conversation: Conversation): Promise<Conversation> {
     if (this.#conversations.has(conversation.id))
@@ -390,21 +416,48 @@ export class InMemoryConversationStore implements ConversationStore {
       .map(copy);
   }
 
-  async interruptOrphanedRuns(reason: string): Promise<string[]> {
-    const ended: string[] = [];
+  async heartbeat(instanceId: string, at: string): Promise<void> {
+    this.#heartbeats.set(instanceId, at);
+  }
+
+  async interruptOrphanedRuns(reason: string, sweep: OrphanSweep): Promise<OrphanedRun[]> {
+    const gone = (instanceId: string | undefined) =>
+      instanceId !== sweep.instanceId &&
+      (instanceId === undefined ||
+        sweep.staleBefore === undefined ||
+        (this.#heartbeats.get(instanceId) ?? '') < sweep.staleBefore);
+    const ended: OrphanedRun[] = [];
     const endedAt = new Date().toISOString();
+    /** Message id → the orphaned run writing it. */
+    const orphanedRuns = new Map<string, string>();
+    const withRun = new Set<string>();
     for (const run of this.#runs.values()) {
-      if (run.status !== 'running') continue;
+      withRun.add(run.messageId);
+      if (run.status !== 'running' || !gone(run.instanceId)) continue;
       Object.assign(run, { status: 'interrupted', endedAt, error: reason });
-      ended.push(run.id);
+      orphanedRuns.set(run.messageId, run.id);
     }
-    for (const message of this.#messages.values())
-      if (message.status === 'streaming')
-        Object.assign(message, {
-          status: 'interrupted',
-          error: reason,
-          parts: interruptedParts(message.parts, message.runId, message.conversationId),
-        });
+    for (const message of this.#messages.values()) {
+      if (message.status !== 'streaming') continue;
+      const runId = orphanedRuns.get(message.id);
+      const orphaned =
+        runId !== undefined ||
+        (!withRun.has(message.id) &&
+          (sweep.staleBefore === undefined || message.createdAt < sweep.staleBefore));
+      if (!orphaned) continue;
+      Object.assign(message, {
+        status: 'interrupted',
+        error: reason,
+        parts: interruptedParts(message.parts, message.runId, message.conversationId),
+      });
+      ended.push({
+        conversationId: message.conversationId,
+        messageId: message.id,
+        ...(runId !== undefined ? { runId } : {}),
+      });
+    }
+    for (const instanceId of [...this.#heartbeats.keys()])
+      if (gone(instanceId)) this.#heartbeats.delete(instanceId);
     return ended;
   }
 

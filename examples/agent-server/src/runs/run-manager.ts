@@ -19,6 +19,8 @@ export interface RunManagerOptions {
   policy?: RunPolicy;
   /** On shutdown, how long live runs may finish before they are interrupted, in ms. @default 0 */
   shutdownGraceMs?: number;
+  /** This server instance, recorded on every run (see `ConversationStore.heartbeat`). */
+  instanceId?: string;
 }
 
 /** What {@link RunManager.cancel} reports. */
@@ -93,6 +95,7 @@ export class RunManager {
       agentId: agent.info.id,
       status: 'running',
       createdAt,
+      ...(this.#options.instanceId !== undefined ? { instanceId: this.#options.instanceId } : {}),
     });
     const run = new Run({
       id,

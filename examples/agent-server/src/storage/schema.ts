@@ -68,6 +68,15 @@ export interface RunsTable {
   ended_at: NullableTimestampColumn;
   usage: NullableJsonColumn;
   error: string | null;
+  /** The server instance running it (null: recorded before instances were tracked). */
+  instance_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A server instance and its last sign of life. */
+export interface InstancesTable {
+  id: string;
+  started_at: TimestampColumn;
+  heartbeat_at: TimestampColumn;
 }
 
 export interface FeedbackTable {
@@ -85,6 +94,7 @@ export interface DatabaseSchema {
   messages: MessagesTable;
   runs: RunsTable;
   feedback: FeedbackTable;
+  instances: InstancesTable;
 }
 
 /** The SQL dialects the storage module speaks. */

@@ -22,6 +22,8 @@ import {
   type MessagePage,
   type MessagePageOptions,
   type MessagePatch,
+  type OrphanedRun,
+  type OrphanSweep,
   type RunEndDetails,
   type RunRecord,
 } from '../conversations/store.js';
@@ -425,6 +427,7 @@ export class SqlConversationStore implements ConversationStore {
             ended_at: run.endedAt ?? null,
             usage: run.usage === undefined ? null : JSON.stringify(run.usage),
             error: run.error ?? null,
+            instance_id: run.instanceId ?? null,
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
@@ -476,19 +479,78 @@ export class SqlConversationStore implements ConversationStore {
     return rows.map((row) => this.#run(row));
   }
 
-  async interruptOrphanedRuns(reason: string): Promise<string[]> {
+  async heartbeat(instanceId: string, at: string): Promise<void> {
+    await this.#db
+      .insertInto('instances')
+      .values({ id: instanceId, started_at: at, heartbeat_at: at })
+      .onConflict((conflict) => conflict.column('id').doUpdateSet({ heartbeat_at: at }))
+      .execute();
+  }
+
+  async interruptOrphanedRuns(reason: string, sweep: OrphanSweep): Promise<OrphanedRun[]> {
     const endedAt = new Date().toISOString();
     return this.#db.transaction().execute(async (trx) => {
+      // Instances still alive (the caller always is): a run of any other instance is orphaned.
+      const alive = trx
+        .selectFrom('instances')
+        .select('id')
+        .$if(sweep.staleBefore !== undefined, (query) =>
+          query.where('heartbeat_at', '>=', sweep.staleBefore as string),
+        )
+        .$if(sweep.staleBefore === undefined, (query) => query.where('id', '=', sweep.instanceId));
+      // `where status = 'running'` in the update claims each run once, even when several
+      // instances sweep at the same time.
       const runs = await trx
         .updateTable('runs')
         .set({ status: 'interrupted', ended_at: endedAt, error: reason })
         .where('status', '=', 'running')
-        .returning('id')
+        .where((where) =>
+          where.or([
+            where('instance_id', 'is', null),
+            where.and([
+              where('instance_id', '!=', sweep.instanceId),
+              where('instance_id', 'not in', alive),
+            ]),
+          ]),
+        )
+        .returning(['id', 'conversation_id', 'message_id'])
         .execute();
+      const runIdOf = (messageId: string) => {
+        const run = runs.find((ended) => ended.message_id === messageId);
+        return run ? { runId: run.id } : {};
+      };
+      // Their messages, and messages whose run was never stored (a kill between the two
+      // writes; old enough that a live instance would have stored it by now).
       const messages = await trx
         .selectFrom('messages')
         .select(['id', 'conversation_id', 'run_id', 'parts'])
         .where('status', '=', 'streaming')
+        .where((where) =>
+          where.or([
+            ...(runs.length
+              ? [
+                  where(
+                    'id',
+                    'in',
+                    runs.map((run) => run.message_id),
+                  ),
+                ]
+              : []),
+            where.and([
+              where.not(
+                where.exists(
+                  where
+                    .selectFrom('runs')
+                    .select('runs.id')
+                    .whereRef('runs.message_id', '=', 'messages.id'),
+                ),
+              ),
+              ...(sweep.staleBefore !== undefined
+                ? [where('created_at', '<', sweep.staleBefore)]
+                : []),
+            ]),
+          ]),
+        )
         .execute();
       for (const row of messages) {
         const parts = interruptedParts(
@@ -502,7 +564,18 @@ export class SqlConversationStore implements ConversationStore {
           .where('id', '=', row.id)
           .execute();
       }
-      return runs.map((run) => run.id);
+      await trx
+        .deleteFrom('instances')
+        .where('id', '!=', sweep.instanceId)
+        .$if(sweep.staleBefore !== undefined, (query) =>
+          query.where('heartbeat_at', '<', sweep.staleBefore as string),
+        )
+        .execute();
+      return messages.map((row) => ({
+        conversationId: row.conversation_id,
+        messageId: row.id,
+        ...runIdOf(row.id),
+      }));
     });
   }
 
@@ -613,6 +686,7 @@ export class SqlConversationStore implements ConversationStore {
     if (row.ended_at !== null) run.endedAt = toIso(row.ended_at);
     if (row.usage !== null) run.usage = this.#readJson(row.usage) as Record<string, unknown>;
     if (row.error !== null) run.error = row.error;
+    if (row.instance_id !== null) run.instanceId = row.instance_id;
     return run;
   }
 

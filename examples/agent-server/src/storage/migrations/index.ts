@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import * as initial from './0001-initial.js';
+import * as instances from './0002-instances.js';
 
 /** A migration written once for both dialects (it may branch on `dialect`). */
 interface DialectMigration {
@@ -14,6 +15,7 @@ interface DialectMigration {
  */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-initial': initial,
+  '0002-instances': instances,
 };
 
 /** Kysely's migration provider over {@link MIGRATIONS} (in code, so bundles and `tsx` work alike). */
