@@ -1,8 +1,9 @@
 /**
- * SIGKILL chaos: the real server runs as a child process on one SQLite file and is killed
+ * SIGKILL chaos: the real server runs as a child process on one database and is killed
  * (SIGKILL: no shutdown hook runs) at random points — while messages are being sent, while
- * answers stream — then restarted on the same file, {@link CYCLES} times. After every kill the
- * file passes SQLite's integrity check; after every restart:
+ * answers stream — then restarted on the same database, {@link CYCLES} times, once on a SQLite
+ * file and once on PostgreSQL. After every kill a SQLite file passes SQLite's integrity check;
+ * after every restart (on PostgreSQL, once the killed instance's lease has run out):
  *
  * - every acknowledged message is stored exactly once, with the id its acknowledgement gave;
  * - no client message id is stored twice (unacknowledged sends are re-sent with the same id,
@@ -28,11 +29,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { Message, RunInfo } from 'svelte-langserve/protocol';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORPHANED_RUN_ERROR } from '../src/runs/errors.js';
-import { connectAs, EventLog, waitFor, type ClientSocket } from './support/harness.js';
+import { connectAs, EventLog, type ClientSocket } from './support/harness.js';
+import { freshPostgresSchema } from './support/postgres.js';
 
 const CYCLES = 20;
 /** Server processes loading ahead of the one in use. */
@@ -162,8 +165,65 @@ interface RunRow {
   message_id: string;
 }
 
+/** What a kill left in the database. */
+interface Snapshot {
+  /** SQLite's `integrity_check` (PostgreSQL: not applicable, undefined). */
+  integrity?: unknown;
+  foreignKeyViolations: unknown[];
+  messages: MessageRow[];
+  runs: RunRow[];
+}
+
+interface Backend {
+  /** The server's `DATABASE_URL` and instance settings. */
+  env: Record<string, string>;
+  read(): Promise<Snapshot>;
+  dispose(): Promise<void>;
+}
+
+/** A SQLite file in `folder`, read without changing it. */
+function sqliteBackend(folder: string): Backend {
+  const file = path.join(folder, 'agent-server.sqlite');
+  return {
+    env: { DATABASE_URL: `sqlite:${file}` },
+    read: async () => readSqlite(file),
+    dispose: async () => {},
+  };
+}
+
+/** The lease after which a killed instance's runs are ended, on PostgreSQL. */
+const LEASE_MS = 1000;
+
+/** A fresh PostgreSQL schema, read with a client of its own. */
+async function postgresBackend(): Promise<Backend> {
+  const database = await freshPostgresSchema();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  return {
+    env: {
+      DATABASE_URL: database.url,
+      INSTANCE_LEASE_MS: String(LEASE_MS),
+      INSTANCE_HEARTBEAT_MS: '100',
+    },
+    read: async () => ({
+      // PostgreSQL enforces its foreign keys itself; a killed client cannot break them.
+      foreignKeyViolations: [],
+      messages: (
+        await client.query<MessageRow>(
+          'select id, client_message_id, role, status, error, run_id from messages order by position',
+        )
+      ).rows,
+      runs: (await client.query<RunRow>('select id, status, error, message_id from runs')).rows,
+    }),
+    dispose: async () => {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
+
 /** Reads the file without changing it (read-only: a WAL the killed process left stays). */
-function readDatabase(file: string) {
+function readSqlite(file: string): Snapshot {
   const database = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return {
@@ -207,216 +267,250 @@ const TEXTS = [
   'Summarise the protocol',
 ];
 
-describe('SIGKILL at random points, restart on the same SQLite file', () => {
-  let build: string;
-  let folder: string;
-  /** Every process started, killed (if still running) at the end. */
-  const spawned: ChildProcess[] = [];
+describe.each(['sqlite', 'postgres'] as const)(
+  'SIGKILL at random points, restart on the same %s database',
+  (dialect) => {
+    let build: string;
+    let folder: string;
+    /** Every process started, killed (if still running) at the end. */
+    const spawned: ChildProcess[] = [];
 
-  beforeAll(() => {
-    mkdirSync(path.join(packageRoot, 'build'), { recursive: true });
-    build = transpileServer();
-    folder = mkdtempSync(path.join(tmpdir(), 'agent-server-kill9-'));
-  }, 30_000);
+    beforeAll(() => {
+      mkdirSync(path.join(packageRoot, 'build'), { recursive: true });
+      build = transpileServer();
+      folder = mkdtempSync(path.join(tmpdir(), 'agent-server-kill9-'));
+    }, 30_000);
 
-  afterAll(() => {
-    for (const child of spawned)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    rmSync(build, { recursive: true, force: true });
-    try {
-      rmdirSync(path.dirname(build)); // build/, unless something else is in it
-    } catch {
-      // not empty: left as it was
-    }
-    rmSync(folder, { recursive: true, force: true });
-  });
+    /** Database cleanups, run after the processes are gone. */
+    const disposals: Array<() => Promise<void>> = [];
 
-  it(`loses and duplicates no acknowledged message over ${CYCLES} kill cycles; runs never stay running`, async () => {
-    const random = prng(SEED);
-    const file = path.join(folder, 'agent-server.sqlite');
-    const env = {
-      DATABASE_URL: `sqlite:${file}`,
-      AGENTS_CONFIG: path.join(packageRoot, 'agents.config.json'),
-      DOCS_DIR: path.join(packageRoot, '..', '..', 'docs'),
-      DEMO_TOKEN_DELAY_MS: '4',
-      RATE_LIMIT_PER_SECOND: '10000',
-      RATE_LIMIT_BURST: '10000',
-      MAX_CONCURRENT_RUNS_PER_USER: '1000',
-    };
-    /** client message id → the stored message id its acknowledgement gave. */
-    const acknowledged = new Map<string, string>();
-    /** Sent, never acknowledged: re-sent (same client message id) after the restart. */
-    const unacknowledged = new Map<string, string>();
-    /** Runs the client saw end `completed` before a kill. */
-    const seenCompleted = new Set<string>();
-    let conversationId: string | undefined;
-    const stats = { sends: 0, resends: 0, killedDuringSends: 0, startMs: [] as number[] };
-    const startedAt = performance.now();
-    const spares: SpareServer[] = [];
-    /** Problems seen in acknowledgement callbacks (asserted empty after each cycle). */
-    const failures: string[] = [];
-
-    /** The checks that must hold after every restart, before anything new is sent. */
-    const verify = async (socket: ClientSocket, cycle: number) => {
-      const where = `cycle ${cycle} (seed ${SEED})`;
-      const { messages, runs } = readDatabase(file);
-      const byClientId = new Map<string, MessageRow[]>();
-      for (const row of messages)
-        if (row.client_message_id !== null)
-          byClientId.set(row.client_message_id, [
-            ...(byClientId.get(row.client_message_id) ?? []),
-            row,
-          ]);
-      const duplicated = [...byClientId].filter(([, rows]) => rows.length > 1).map(([id]) => id);
-      expect(duplicated, `${where}: duplicated client message ids`).toEqual([]);
-      const lost = [...acknowledged].filter(
-        ([clientId, messageId]) => byClientId.get(clientId)?.[0]?.id !== messageId,
+    afterAll(async () => {
+      for (const child of spawned)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(build, { recursive: true, force: true });
+      try {
+        rmdirSync(path.dirname(build)); // build/, unless something else is in it
+      } catch {
+        // not empty: left as it was
+      }
+      rmSync(folder, { recursive: true, force: true });
+      await Promise.all(
+        spawned
+          .filter((child) => child.exitCode === null && child.signalCode === null)
+          .map((child) => new Promise((resolve) => child.once('exit', resolve))),
       );
-      expect(lost, `${where}: acknowledged messages lost (or stored under another id)`).toEqual([]);
-      for (const run of runs) {
-        expect(['completed', 'interrupted'], `${where}: run ${run.id}`).toContain(run.status);
-        if (run.status === 'interrupted')
-          expect(run.error, `${where}: run ${run.id}`).toBe(ORPHANED_RUN_ERROR);
-      }
-      for (const row of messages.filter((message) => message.role === 'assistant')) {
-        expect(['complete', 'interrupted'], `${where}: message ${row.id}`).toContain(row.status);
-        if (row.status === 'interrupted')
-          expect(row.error, `${where}: message ${row.id}`).toBe(ORPHANED_RUN_ERROR);
-      }
-      // What the server reports agrees with the file.
-      if (conversationId === undefined) return;
-      const reported = await allMessages(socket, conversationId);
-      expect(reported.map((message) => message.id)).toEqual(messages.map((row) => row.id));
-      for (const message of reported.filter((m) => m.status === 'interrupted'))
-        expect(message.error).toBe(ORPHANED_RUN_ERROR);
-    };
+      for (const dispose of disposals.splice(0)) await dispose();
+    });
 
-    for (let cycle = 0; cycle <= CYCLES; cycle += 1) {
-      const last = cycle === CYCLES;
-      const startAt = performance.now();
-      while (spares.length < Math.min(SPARES_AHEAD, CYCLES + 1 - cycle)) {
-        const spare = spawnSpare(build, env);
-        spawned.push(spare.child);
-        spares.push(spare);
-      }
-      const { child, exited, go } = spares.shift() as SpareServer;
-      const url = await go();
-      stats.startMs.push(Math.round(performance.now() - startAt));
-      const { socket } = await connectAs(url, 'kill9');
-      const log = new EventLog(socket);
-      socket.on('run:event', (event) => {
-        if (event.type === 'end' && event.status === 'completed') seenCompleted.add(event.runId);
-      });
-      await verify(socket, cycle);
-      if (conversationId === undefined) {
-        const created = await socket.emitWithAck('conversations:create', { title: 'kill -9' });
-        if (!created.ok) throw new Error(created.error.message);
-        conversationId = created.data.conversation.id;
-      } else {
-        const joined = await socket.emitWithAck('conversations:join', { conversationId, limit: 1 });
-        expect(joined.ok).toBe(true);
-      }
+    it(`loses and duplicates no acknowledged message over ${CYCLES} kill cycles; runs never stay running`, async () => {
+      const random = prng(SEED);
+      const backend = dialect === 'sqlite' ? sqliteBackend(folder) : await postgresBackend();
+      disposals.push(() => backend.dispose());
+      const env = {
+        ...backend.env,
+        AGENTS_CONFIG: path.join(packageRoot, 'agents.config.json'),
+        DOCS_DIR: path.join(packageRoot, '..', '..', 'docs'),
+        DEMO_TOKEN_DELAY_MS: '4',
+        RATE_LIMIT_PER_SECOND: '10000',
+        RATE_LIMIT_BURST: '10000',
+        MAX_CONCURRENT_RUNS_PER_USER: '1000',
+      };
+      /** client message id → the stored message id its acknowledgement gave. */
+      const acknowledged = new Map<string, string>();
+      /** Sent, never acknowledged: re-sent (same client message id) after the restart. */
+      const unacknowledged = new Map<string, string>();
+      /** Runs the client saw end `completed` before a kill. */
+      const seenCompleted = new Set<string>();
+      let conversationId: string | undefined;
+      const stats = { sends: 0, resends: 0, killedDuringSends: 0, startMs: [] as number[] };
+      const startedAt = performance.now();
+      const spares: SpareServer[] = [];
+      /** Problems seen in acknowledgement callbacks (asserted empty after each cycle). */
+      const failures: string[] = [];
 
-      const sends: Promise<void>[] = [];
-      const runs: RunInfo[] = [];
-      const send = (clientMessageId: string, text: string) => {
-        stats.sends += 1;
-        sends.push(
-          new Promise<void>((resolve) => {
-            exited.then(() => resolve(), resolve);
-            socket.emit(
-              'messages:send',
-              { conversationId: conversationId as string, clientMessageId, text },
-              (result) => {
-                if (result.ok) {
-                  const earlier = acknowledged.get(clientMessageId);
-                  // A re-send of an acknowledged message answers with the same message.
-                  if (earlier !== undefined && result.data.message.id !== earlier)
-                    failures.push(`${clientMessageId}: re-send answered another message`);
-                  acknowledged.set(clientMessageId, result.data.message.id);
-                  unacknowledged.delete(clientMessageId);
-                  runs.push(...result.data.runs);
-                } else failures.push(`${clientMessageId} refused: ${result.error.message}`);
-                resolve();
-              },
-            );
-          }),
+      /** The checks that must hold after every restart, before anything new is sent. */
+      const verify = async (socket: ClientSocket, cycle: number) => {
+        const where = `cycle ${cycle} (seed ${SEED})`;
+        // SQLite: orphans are ended before the server listens. PostgreSQL: once the killed
+        // instance has been silent for the lease.
+        const settled = (snapshot: Snapshot) =>
+          !snapshot.runs.some((run) => run.status === 'running') &&
+          !snapshot.messages.some((message) => message.status === 'streaming');
+        let snapshot = await backend.read();
+        const deadline = performance.now() + (dialect === 'postgres' ? LEASE_MS + 10_000 : 0);
+        while (!settled(snapshot) && performance.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          snapshot = await backend.read();
+        }
+        const { messages, runs } = snapshot;
+        const byClientId = new Map<string, MessageRow[]>();
+        for (const row of messages)
+          if (row.client_message_id !== null)
+            byClientId.set(row.client_message_id, [
+              ...(byClientId.get(row.client_message_id) ?? []),
+              row,
+            ]);
+        const duplicated = [...byClientId].filter(([, rows]) => rows.length > 1).map(([id]) => id);
+        expect(duplicated, `${where}: duplicated client message ids`).toEqual([]);
+        const lost = [...acknowledged].filter(
+          ([clientId, messageId]) => byClientId.get(clientId)?.[0]?.id !== messageId,
         );
+        expect(lost, `${where}: acknowledged messages lost (or stored under another id)`).toEqual(
+          [],
+        );
+        for (const run of runs) {
+          expect(['completed', 'interrupted'], `${where}: run ${run.id}`).toContain(run.status);
+          if (run.status === 'interrupted')
+            expect(run.error, `${where}: run ${run.id}`).toBe(ORPHANED_RUN_ERROR);
+        }
+        for (const row of messages.filter((message) => message.role === 'assistant')) {
+          expect(['complete', 'interrupted'], `${where}: message ${row.id}`).toContain(row.status);
+          if (row.status === 'interrupted')
+            expect(row.error, `${where}: message ${row.id}`).toBe(ORPHANED_RUN_ERROR);
+        }
+        // What the server reports agrees with the file.
+        if (conversationId === undefined) return;
+        const reported = await allMessages(socket, conversationId);
+        expect(reported.map((message) => message.id)).toEqual(messages.map((row) => row.id));
+        for (const message of reported.filter((m) => m.status === 'interrupted'))
+          expect(message.error).toBe(ORPHANED_RUN_ERROR);
       };
 
-      // Re-send what was never acknowledged (a client's outbox), and some acknowledged ones.
-      for (const [clientMessageId, text] of unacknowledged) {
-        stats.resends += 1;
-        send(clientMessageId, text);
-      }
-      for (const [clientMessageId] of acknowledged)
-        if (random() < 0.1) {
-          stats.resends += 1;
-          send(clientMessageId, 'a retry');
+      for (let cycle = 0; cycle <= CYCLES; cycle += 1) {
+        const last = cycle === CYCLES;
+        const startAt = performance.now();
+        while (spares.length < Math.min(SPARES_AHEAD, CYCLES + 1 - cycle)) {
+          const spare = spawnSpare(build, env);
+          spawned.push(spare.child);
+          spares.push(spare);
+        }
+        const { child, exited, go } = spares.shift() as SpareServer;
+        const url = await go();
+        stats.startMs.push(Math.round(performance.now() - startAt));
+        const { socket } = await connectAs(url, 'kill9');
+        const log = new EventLog(socket);
+        socket.on('run:event', (event) => {
+          if (event.type === 'end' && event.status === 'completed') seenCompleted.add(event.runId);
+        });
+        await verify(socket, cycle);
+        if (conversationId === undefined) {
+          const created = await socket.emitWithAck('conversations:create', { title: 'kill -9' });
+          if (!created.ok) throw new Error(created.error.message);
+          conversationId = created.data.conversation.id;
+        } else {
+          const joined = await socket.emitWithAck('conversations:join', {
+            conversationId,
+            limit: 1,
+          });
+          expect(joined.ok).toBe(true);
         }
 
-      if (last) {
-        send('final', 'Compare the options (final)');
+        const sends: Promise<void>[] = [];
+        const runs: RunInfo[] = [];
+        const send = (clientMessageId: string, text: string) => {
+          stats.sends += 1;
+          sends.push(
+            new Promise<void>((resolve) => {
+              exited.then(() => resolve(), resolve);
+              socket.emit(
+                'messages:send',
+                { conversationId: conversationId as string, clientMessageId, text },
+                (result) => {
+                  if (result.ok) {
+                    const earlier = acknowledged.get(clientMessageId);
+                    // A re-send of an acknowledged message answers with the same message.
+                    if (earlier !== undefined && result.data.message.id !== earlier)
+                      failures.push(`${clientMessageId}: re-send answered another message`);
+                    acknowledged.set(clientMessageId, result.data.message.id);
+                    unacknowledged.delete(clientMessageId);
+                    runs.push(...result.data.runs);
+                  } else failures.push(`${clientMessageId} refused: ${result.error.message}`);
+                  resolve();
+                },
+              );
+            }),
+          );
+        };
+
+        // Re-send what was never acknowledged (a client's outbox), and some acknowledged ones.
+        for (const [clientMessageId, text] of unacknowledged) {
+          stats.resends += 1;
+          send(clientMessageId, text);
+        }
+        for (const [clientMessageId] of acknowledged)
+          if (random() < 0.1) {
+            stats.resends += 1;
+            send(clientMessageId, 'a retry');
+          }
+
+        if (last) {
+          send('final', 'Compare the options (final)');
+          await Promise.all(sends);
+          expect(failures).toEqual([]);
+          expect(unacknowledged.size).toBe(0);
+          await Promise.all(
+            runs.filter((run) => run.status === 'running').map((run) => log.ended(run.id, 15_000)),
+          );
+          // A run's end is emitted, then stored.
+          const deadline = performance.now() + 5000;
+          while ((await backend.read()).runs.some((run) => run.status === 'running')) {
+            if (performance.now() > deadline) throw new Error('a run is still running');
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          await verify(socket, cycle);
+          socket.close();
+          child.kill('SIGKILL');
+          break;
+        }
+
+        // New messages, a few milliseconds apart; the kill lands at a random point among them
+        // (early: while they are being sent and stored), while the answers stream, or later
+        // (some answers have completed; the server may be idle).
+        const count = 2 + Math.floor(random() * 3);
+        const point = random();
+        const killAfterMs =
+          point < 0.25 ? random() * 40 : point < 0.8 ? 40 + random() * 700 : 740 + random() * 1500;
+        const killAt = performance.now() + killAfterMs;
+        const kill = setTimeout(() => {
+          child.kill('SIGKILL');
+        }, killAfterMs);
+        for (let index = 0; index < count && performance.now() < killAt; index += 1) {
+          const clientMessageId = `c${cycle}-m${index}`;
+          const text = `${TEXTS[Math.floor(random() * TEXTS.length)]} (${clientMessageId})`;
+          unacknowledged.set(clientMessageId, text);
+          send(clientMessageId, text);
+          await new Promise((resolve) => setTimeout(resolve, random() * 25));
+        }
+        await exited;
+        clearTimeout(kill);
         await Promise.all(sends);
-        expect(failures).toEqual([]);
-        expect(unacknowledged.size).toBe(0);
-        await Promise.all(
-          runs.filter((run) => run.status === 'running').map((run) => log.ended(run.id, 15_000)),
-        );
-        // A run's end is emitted, then stored.
-        await waitFor(() => !readDatabase(file).runs.some((run) => run.status === 'running'), 5000);
-        await verify(socket, cycle);
+        expect(failures, `cycle ${cycle} (seed ${SEED})`).toEqual([]);
+        if (unacknowledged.size > 0) stats.killedDuringSends += 1;
         socket.close();
-        child.kill('SIGKILL');
-        break;
+
+        // What a SIGKILL left behind is consistent.
+        const after = await backend.read();
+        if (dialect === 'sqlite')
+          expect(after.integrity, `integrity_check after kill ${cycle} (seed ${SEED})`).toBe('ok');
+        expect(after.foreignKeyViolations).toEqual([]);
       }
 
-      // New messages, a few milliseconds apart; the kill lands at a random point among them
-      // (early: while they are being sent and stored), while the answers stream, or later
-      // (some answers have completed; the server may be idle).
-      const count = 2 + Math.floor(random() * 3);
-      const point = random();
-      const killAfterMs =
-        point < 0.25 ? random() * 40 : point < 0.8 ? 40 + random() * 700 : 740 + random() * 1500;
-      const killAt = performance.now() + killAfterMs;
-      const kill = setTimeout(() => {
-        child.kill('SIGKILL');
-      }, killAfterMs);
-      for (let index = 0; index < count && performance.now() < killAt; index += 1) {
-        const clientMessageId = `c${cycle}-m${index}`;
-        const text = `${TEXTS[Math.floor(random() * TEXTS.length)]} (${clientMessageId})`;
-        unacknowledged.set(clientMessageId, text);
-        send(clientMessageId, text);
-        await new Promise((resolve) => setTimeout(resolve, random() * 25));
-      }
-      await exited;
-      clearTimeout(kill);
-      await Promise.all(sends);
-      expect(failures, `cycle ${cycle} (seed ${SEED})`).toEqual([]);
-      if (unacknowledged.size > 0) stats.killedDuringSends += 1;
-      socket.close();
-
-      // The file a SIGKILL left behind is consistent.
-      const after = readDatabase(file);
-      expect(after.integrity, `integrity_check after kill ${cycle} (seed ${SEED})`).toBe('ok');
-      expect(after.foreignKeyViolations).toEqual([]);
-    }
-
-    const { runs, messages } = readDatabase(file);
-    const interrupted = runs.filter((run) => run.status === 'interrupted');
-    // A run whose `end` (completed) the client saw may still be stored as interrupted: the end
-    // is emitted before it is stored. Counted, not forbidden.
-    const completedButInterrupted = interrupted.filter((run) => seenCompleted.has(run.id));
-    console.info(
-      `kill -9: ${CYCLES} cycles in ${Math.round((performance.now() - startedAt) / 1000)} s (seed ${SEED}); ` +
-        `server start (from SIGUSR2 to listening, or waiting for a spare) ${Math.min(...stats.startMs)}–${Math.max(...stats.startMs)} ms; ` +
-        `${stats.sends} sends (${stats.resends} re-sends), ${acknowledged.size} messages acknowledged, ` +
-        `${stats.killedDuringSends} kills left a send unacknowledged; ${runs.length} runs: ` +
-        `${runs.length - interrupted.length} completed, ${interrupted.length} interrupted ` +
-        `(${completedButInterrupted.length} of them seen completed); ${messages.length} messages`,
-    );
-    expect(acknowledged.size).toBeGreaterThan(CYCLES);
-    expect(interrupted.length).toBeGreaterThan(0);
-    expect(runs.length - interrupted.length).toBeGreaterThan(0);
-  }, 180_000);
-});
+      const { runs, messages } = await backend.read();
+      const interrupted = runs.filter((run) => run.status === 'interrupted');
+      // A run whose `end` (completed) the client saw may still be stored as interrupted: the end
+      // is emitted before it is stored. Counted, not forbidden.
+      const completedButInterrupted = interrupted.filter((run) => seenCompleted.has(run.id));
+      console.info(
+        `kill -9 (${dialect}): ${CYCLES} cycles in ${Math.round((performance.now() - startedAt) / 1000)} s (seed ${SEED}); ` +
+          `server start (from SIGUSR2 to listening, or waiting for a spare) ${Math.min(...stats.startMs)}–${Math.max(...stats.startMs)} ms; ` +
+          `${stats.sends} sends (${stats.resends} re-sends), ${acknowledged.size} messages acknowledged, ` +
+          `${stats.killedDuringSends} kills left a send unacknowledged; ${runs.length} runs: ` +
+          `${runs.length - interrupted.length} completed, ${interrupted.length} interrupted ` +
+          `(${completedButInterrupted.length} of them seen completed); ${messages.length} messages`,
+      );
+      expect(acknowledged.size).toBeGreaterThan(CYCLES);
+      expect(interrupted.length).toBeGreaterThan(0);
+      expect(runs.length - interrupted.length).toBeGreaterThan(0);
+    }, 180_000);
+  },
+);
