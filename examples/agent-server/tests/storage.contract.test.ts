@@ -586,6 +586,30 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
       expect(await store.getFeedback(answer.id, 'bob')).toBeUndefined();
       await expectStoreError(store.setFeedback({ ...first, messageId: 'missing' }), 'not_found');
     });
+
+    it("lists a user's feedback on several messages in one read, and deletes one", async () => {
+      const created = await store.createConversation(conversation());
+      const [a, b, c] = [
+        await store.appendMessage(message(created.id, { role: 'assistant' })),
+        await store.appendMessage(message(created.id, { role: 'assistant' })),
+        await store.appendMessage(message(created.id, { role: 'assistant' })),
+      ] as [Message, Message, Message];
+      const rate = (messageId: string, userId: string, value: 'up' | 'down') =>
+        store.setFeedback({ messageId, userId, value, createdAt: tick() });
+      const aliceOnA = await rate(a.id, 'alice', 'up');
+      const aliceOnC = await rate(c.id, 'alice', 'down');
+      await rate(b.id, 'bob', 'down');
+      const listed = await store.listFeedback('alice', [a.id, b.id, c.id, 'missing']);
+      expect(listed.sort((x, y) => x.messageId.localeCompare(y.messageId))).toEqual(
+        [aliceOnA, aliceOnC].sort((x, y) => x.messageId.localeCompare(y.messageId)),
+      );
+      expect(await store.listFeedback('alice', [])).toEqual([]);
+      expect(await store.deleteFeedback(a.id, 'alice')).toBe(true);
+      expect(await store.deleteFeedback(a.id, 'alice')).toBe(false);
+      expect(await store.getFeedback(a.id, 'alice')).toBeUndefined();
+      expect(await store.listFeedback('alice', [a.id, c.id])).toEqual([aliceOnC]);
+      expect(await store.listFeedback('bob', [b.id])).toHaveLength(1);
+    });
   });
 });
 

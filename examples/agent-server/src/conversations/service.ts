@@ -45,6 +45,8 @@ export interface SendOutcome {
 
 /** A conversation as loaded for a join; {@link JoinSnapshot.commit} makes it current. */
 export interface JoinSnapshot {
+  /** The page of messages as read from the store (before {@link JoinSnapshot.commit}). */
+  readonly stored: readonly Message[];
   /** Overlays live and recently ended runs' text and lists live runs. Call synchronously. */
   commit(): { conversation: Conversation; messages: Message[]; hasMore: boolean; runs: RunInfo[] };
 }
@@ -250,6 +252,7 @@ export class ConversationService {
       limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
     });
     return {
+      stored: [...messages],
       commit: () => {
         // Runs move on while the store is read: their in-memory state is the newer truth.
         this.#overlayRuns(messages);
@@ -532,8 +535,7 @@ export class ConversationService {
 
   /**
    * Rates an assistant message of a conversation for the caller (a member): `1` or `-1`, with
-   * an optional comment, replaces their earlier rating. `null` clears it: a no-op without one,
-   * else `unavailable`, because the store cannot delete feedback yet. Answers the caller's
+   * an optional comment, replaces their earlier rating. `null` clears it. Answers the caller's
    * rating as stored now.
    */
   async feedback(input: {
@@ -550,8 +552,8 @@ export class ConversationService {
     if (message.role !== 'assistant')
       throw new ServiceError('invalid_payload', 'Only an answer can be rated.');
     if (input.value === null) {
-      if (!(await this.#store.getFeedback(message.id, input.userId))) return null;
-      throw new ServiceError('unavailable', 'This server cannot clear feedback yet.', false);
+      await this.#store.deleteFeedback(message.id, input.userId);
+      return null;
     }
     const stored = await this.#store.setFeedback({
       messageId: message.id,
@@ -567,38 +569,23 @@ export class ConversationService {
   }
 
   /**
-   * The caller's own feedback on the assistant messages among `messages` (default: the latest
-   * `limit` messages of the conversation, as a join answers them), by message id. For answers
-   * whose access was checked already.
+   * The caller's own feedback on the assistant messages among `messages`, by message id (one
+   * store read). For answers whose access was checked already.
    */
   async ownFeedback(input: {
-    conversationId: string;
     userId: string;
-    messages?: Message[];
-    limit?: number;
+    messages: readonly Message[];
   }): Promise<Map<string, NonNullable<Message['feedback']>>> {
-    const messages =
-      input.messages ??
-      (
-        await this.#store.listMessagePage(input.conversationId, {
-          limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
-        })
-      ).messages;
-    const found = await Promise.all(
-      messages
-        .filter((message) => message.role === 'assistant')
-        .map(
-          async (message) =>
-            [message.id, await this.#store.getFeedback(message.id, input.userId)] as const,
-        ),
-    );
+    const ids = input.messages
+      .filter((message) => message.role === 'assistant')
+      .map((message) => message.id);
     const feedback = new Map<string, NonNullable<Message['feedback']>>();
-    for (const [messageId, stored] of found)
-      if (stored)
-        feedback.set(messageId, {
-          value: stored.value === 'up' ? 1 : -1,
-          ...(stored.comment ? { comment: stored.comment } : {}),
-        });
+    if (ids.length === 0) return feedback;
+    for (const stored of await this.#store.listFeedback(input.userId, ids))
+      feedback.set(stored.messageId, {
+        value: stored.value === 'up' ? 1 : -1,
+        ...(stored.comment ? { comment: stored.comment } : {}),
+      });
     return feedback;
   }
 }

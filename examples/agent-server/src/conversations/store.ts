@@ -210,6 +210,10 @@ export interface ConversationStore {
   /** Sets (or replaces) a user's feedback on a message. Throws `not_found` without the message. */
   setFeedback(feedback: Feedback): Promise<Feedback>;
   getFeedback(messageId: string, userId: string): Promise<Feedback | undefined>;
+  /** A user's feedback on any of `messageIds` (in no particular order). */
+  listFeedback(userId: string, messageIds: readonly string[]): Promise<Feedback[]>;
+  /** Removes a user's feedback on a message; whether there was one. */
+  deleteFeedback(messageId: string, userId: string): Promise<boolean>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -471,6 +475,17 @@ export class InMemoryConversationStore implements ConversationStore {
   async getFeedback(messageId: string, userId: string): Promise<Feedback | undefined> {
     const feedback = this.#feedback.get(`${messageId}\u0000${userId}`);
     return feedback && copy(feedback);
+  }
+
+  async listFeedback(userId: string, messageIds: readonly string[]): Promise<Feedback[]> {
+    return messageIds.flatMap((messageId) => {
+      const feedback = this.#feedback.get(`${messageId}\u0000${userId}`);
+      return feedback ? [copy(feedback)] : [];
+    });
+  }
+
+  async deleteFeedback(messageId: string, userId: string): Promise<boolean> {
+    return this.#feedback.delete(`${messageId}\u0000${userId}`);
   }
 }
 

@@ -610,6 +610,26 @@ export class SqlConversationStore implements ConversationStore {
     return row && this.#feedback(row);
   }
 
+  async listFeedback(userId: string, messageIds: readonly string[]): Promise<Feedback[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('message_id', 'in', [...messageIds])
+      .execute();
+    return rows.map((row) => this.#feedback(row));
+  }
+
+  async deleteFeedback(messageId: string, userId: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('feedback')
+      .where('message_id', '=', messageId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   #insertMessage(trx: Transaction<DatabaseSchema>, message: Message) {
     return trx
       .insertInto('messages')

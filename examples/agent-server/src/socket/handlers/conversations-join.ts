@@ -22,7 +22,7 @@ export const conversationsJoin = defineHandler({
     };
     const snapshot = await conversations.join(page);
     // Read before the commit, which is synchronous; answers are rated only once they exist.
-    const feedback = await conversations.ownFeedback(page);
+    const feedback = await conversations.ownFeedback({ userId, messages: snapshot.stored });
     // Runs the client saw live (`payload.runs`): their missed events are replayed right after
     // the answer, in the same synchronous step, so they arrive before any newer room event.
     let replay: RunEvent[] = [];

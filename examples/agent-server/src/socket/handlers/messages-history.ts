@@ -13,11 +13,7 @@ export const messagesHistory = defineHandler({
   async handle(payload, { conversations, socket }) {
     const userId = userIdOf(socket);
     const page = await conversations.history({ ...payload, userId });
-    const feedback = await conversations.ownFeedback({
-      conversationId: payload.conversationId,
-      userId,
-      messages: page.messages,
-    });
+    const feedback = await conversations.ownFeedback({ userId, messages: page.messages });
     return ok({ ...page, messages: withOwnFeedback(page.messages, feedback) });
   },
 });
