@@ -113,11 +113,13 @@ export function createSanitizer(
       node.setAttribute('rel', 'noopener noreferrer nofollow');
     }
   });
-  return (html) =>
-    purify.sanitize(html, {
-      FORBID_TAGS,
-      FORBID_ATTR: ['style', 'srcset'],
-      ALLOW_DATA_ATTR: false,
-      ADD_ATTR: ['target', 'data-blocked-image'],
-    });
+  // Set once: a config passed to every sanitize() call is parsed again each time (a streaming
+  // answer sanitizes its tail on every update).
+  purify.setConfig({
+    FORBID_TAGS,
+    FORBID_ATTR: ['style', 'srcset'],
+    ALLOW_DATA_ATTR: false,
+    ADD_ATTR: ['target', 'data-blocked-image'],
+  });
+  return (html) => purify.sanitize(html);
 }

@@ -62,6 +62,9 @@ export class MessageWindow {
   /** The mounted items' elements and keys (bookkeeping only, never rendered). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #mounted = new Map<Element, string>();
+  /** {@link measure}'s attachments by key, while their item is mounted (bookkeeping only). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #attachments = new Map<string, Attachment<HTMLElement>>();
   #frame = 0;
   readonly #anchoring: 'native' | 'manual' | undefined;
   #manual = false;
@@ -163,9 +166,15 @@ export class MessageWindow {
       };
     });
 
-  /** An attachment for the rendered item with this key: measures it while it is mounted. */
+  /**
+   * An attachment for the rendered item with this key: measures it while it is mounted. The same
+   * function for the same key, so a row whose message changes (a streaming answer, every frame)
+   * is not unobserved and observed again.
+   */
   measure(key: string): Attachment<HTMLElement> {
-    return (element) => {
+    let attachment = this.#attachments.get(key);
+    if (attachment) return attachment;
+    attachment = (element) => {
       const observer = (this.#observer ??= new ResizeObserver((entries) =>
         this.#measured(entries),
       ));
@@ -174,8 +183,11 @@ export class MessageWindow {
       return () => {
         observer.unobserve(element);
         this.#mounted.delete(element);
+        this.#attachments.delete(key);
       };
     };
+    this.#attachments.set(key, attachment);
+    return attachment;
   }
 
   /**
