@@ -17,12 +17,14 @@ const agentServerDir = resolve(dashboardDir, '../agent-server');
 export interface StackOptions {
   /** Shows the dashboard's "Sign in as" prompt (the agent server's development login). */
   devLogin?: boolean;
+  /** The agent server's `DATABASE_URL`. Default: an in-memory SQLite database. */
+  databaseUrl?: string;
 }
 
 /**
  * Starts both servers on free ports and launches Chromium. The agent server runs in development
  * mode (unauthenticated sockets: every tab is the user `anonymous`) over an in-memory SQLite
- * database, always with the offline demo model.
+ * database unless `databaseUrl` names another, always with the offline demo model.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [agentPort, dashboardPort] = [await freePort(), await freePort()];
@@ -40,7 +42,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           LOG_LEVEL: 'warn',
           // The dashboard has no sign-in yet: development mode accepts unauthenticated sockets.
           NODE_ENV: 'development',
-          DATABASE_URL: 'sqlite::memory:',
+          DATABASE_URL: options.databaseUrl ?? 'sqlite::memory:',
           // Always the offline demo model: tests never call a live model (empty counts as unset).
           OPENAI_API_KEY: '',
           OPENAI_BASE_URL: '',
