@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Every test runs on SQLite (the embedded default). The tests that drive a real server run a
  * second time on PostgreSQL (`TEST_DATABASE=postgres`: a fresh schema of `PG_TEST_URL` per
  * server), so the features are proven on both dialects. Left out of the second pass: tests
- * that never open a store, and the ones that choose their dialects themselves.
+ * that never open a store, the provider fault matrix, and the ones that choose their dialects
+ * themselves.
  */
 const SERVER_TESTS = ['tests/**/*.integration.test.ts', 'tests/**/*.process.test.ts'];
 const DIALECTS_OF_THEIR_OWN = [
@@ -13,6 +14,8 @@ const DIALECTS_OF_THEIR_OWN = [
   'tests/instances.process.test.ts',
 ];
 const NO_STORE = ['tests/provider-fault-server.integration.test.ts'];
+/** Provider behaviour (retries, timeouts) over the same store code: 45 s that prove nothing new. */
+const PROVIDER_MATRIX = ['tests/provider-faults.integration.test.ts'];
 
 export default defineConfig({
   test: {
@@ -26,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: SERVER_TESTS,
-          exclude: [...DIALECTS_OF_THEIR_OWN, ...NO_STORE],
+          exclude: [...DIALECTS_OF_THEIR_OWN, ...NO_STORE, ...PROVIDER_MATRIX],
           env: { TEST_DATABASE: 'postgres' },
         },
       },

@@ -39,6 +39,8 @@ describe('loadConfig', () => {
       retryBaseDelayMs: 500,
       shutdownGraceMs: 10_000,
       socketRecoveryMs: 120_000,
+      instanceHeartbeatMs: 5000,
+      instanceLeaseMs: 30_000,
       database: { dialect: 'sqlite', file: path.resolve('data/agent-server.sqlite') },
       auth: { algorithms: ['HS256'], devLogin: true, tokenTtlSeconds: 3600 },
       limits: {

@@ -11,7 +11,7 @@
  * bench/results.json (git-ignored). Needs the built library (`pnpm build`) and Chromium.
  * Environment: BENCH_MARKDOWN_REPS [5], BENCH_NAIVE_STRIDE [8] (figure 1's baseline measures every
  * n-th token and scales), BENCH_STREAM_REPS [3], BENCH_STREAM_RATE tokens/s [500],
- * BENCH_HISTORY [200], BENCH_OPEN_REPS [5], BENCH_OPEN_COUNT [1000].
+ * BENCH_HISTORY [200], BENCH_OPEN_REPS [5], BENCH_OPEN_COUNT [1000], BENCH_ONLY [markdown,stream,open].
  */
 import {
   createReadStream,
@@ -45,6 +45,8 @@ const config = {
   history: env('BENCH_HISTORY', 200),
   openReps: env('BENCH_OPEN_REPS', 5),
   openCount: env('BENCH_OPEN_COUNT', 1000),
+  /** Which browser figures to run (the bundle is always measured). */
+  only: (process.env.BENCH_ONLY ?? 'markdown,stream,open').split(','),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -81,7 +83,12 @@ function packageOf(id: string): string {
 }
 
 /** Builds one bench app entry with Vite, importing the library from dist as a consumer would. */
-async function buildApp(name: string, entry: string, composition?: Composition) {
+async function buildApp(
+  name: string,
+  entry: string,
+  options: { composition?: Composition; stubFlowbite?: boolean } = {},
+) {
+  const { composition } = options;
   const out = join(outDir, name);
   await build({
     root: appDir,
@@ -112,6 +119,14 @@ async function buildApp(name: string, entry: string, composition?: Composition) 
         { find: /^svelte-langserve$/, replacement: join(dist, 'index.js') },
         { find: /^svelte-langserve\/client$/, replacement: join(dist, 'client/index.js') },
         { find: /^svelte-langserve\/protocol$/, replacement: join(dist, 'protocol/index.js') },
+        ...(options.stubFlowbite
+          ? [
+              {
+                find: /^flowbite-svelte\/Button\.svelte$/,
+                replacement: join(appDir, 'ButtonStub.svelte'),
+              },
+            ]
+          : []),
       ],
       dedupe: ['svelte'],
     },
@@ -165,11 +180,9 @@ function routeFiles(out: string) {
         .filter((file) => file.endsWith(extension))
         .map((file) => gzipBytes(join(out, file))),
     );
-  const highlighter = [...lazy].filter((file) => {
-    const text = readFileSync(join(out, file), 'utf8');
-    return /hljs|lowlight/.test(text) && file.endsWith('.js');
-  });
+  // The highlighter: lowlight + highlight.js core in one lazy chunk, one more per language.
   const engine = Object.values(manifest).find((chunk) => chunk.src?.includes('highlight-engine'));
+  const languages = (engine?.dynamicImports ?? []).map((key) => manifest[key]!.file);
   const initialText = [...initial].map((file) => readFileSync(join(out, file), 'utf8')).join('');
   return {
     initial: [...initial],
@@ -178,10 +191,8 @@ function routeFiles(out: string) {
     lazyJs: size(lazy, '.js'),
     lazyChunks: lazy.size,
     highlighterEngine: engine ? gzipBytes(join(out, engine.file)) : 0,
-    highlighterLanguages: size(
-      highlighter.filter((file) => file !== engine?.file),
-      '.js',
-    ),
+    highlighterLanguages: size(languages, '.js'),
+    highlighterLanguageCount: languages.length,
     highlighterInInitial: /highlightAuto|registerLanguage\(/.test(initialText),
   };
 }
@@ -283,14 +294,16 @@ async function markdownFigure(page: Page) {
       const values = runs[kind].map((times) => times[index]!).filter((time) => time >= 0);
       return values.length ? median(values) : -1;
     });
-  const windowTokens = 50 * stride;
+  // 50 measured tokens up to each point (the baseline measures every `stride`-th token).
+  const windowTokens = 50;
   const measured = (times: number[]) => times.filter((time) => time >= 0);
-  const costAt = (times: number[], fraction: number) => {
-    const end = Math.round(tokens * fraction);
-    return median(measured(times.slice(Math.max(0, end - windowTokens), end)));
-  };
   const shape = (kind: 'incremental' | 'naive') => {
     const times = perToken(kind);
+    const span = windowTokens * (kind === 'naive' ? stride : 1);
+    const costAt = (values: number[], fraction: number) => {
+      const end = Math.round(tokens * fraction);
+      return median(measured(values.slice(Math.max(0, end - span), end)));
+    };
     return {
       first10PercentMs: median(measured(times.slice(0, Math.round(tokens / 10)))),
       at25Ms: costAt(times, 0.25),
@@ -446,9 +459,15 @@ async function openFigure(browser: Browser, url: string) {
   };
 }
 
-function bundleFigure(helloOut: string, chatOut: string, composition: Composition) {
+function bundleFigure(
+  helloOut: string,
+  chatOut: string,
+  leanOut: string,
+  composition: Composition,
+) {
   const hello = routeFiles(helloOut);
   const chat = routeFiles(chatOut);
+  const lean = routeFiles(leanOut);
   const kb = (bytes: number) => bytes / 1024;
   return {
     hello: { jsKb: kb(hello.js), cssKb: kb(hello.css), files: hello.initial },
@@ -462,8 +481,17 @@ function bundleFigure(helloOut: string, chatOut: string, composition: Compositio
     deltaJsKb: kb(chat.js - hello.js),
     deltaCssKb: kb(chat.css - hello.css),
     deltaKb: kb(chat.js + chat.css - hello.js - hello.css),
+    /** The same route with flowbite-svelte's Button stubbed and no flowbite CSS. */
+    withoutFlowbite: {
+      jsKb: kb(lean.js),
+      cssKb: kb(lean.css),
+      deltaJsKb: kb(lean.js - hello.js),
+      deltaCssKb: kb(lean.css - hello.css),
+      deltaKb: kb(lean.js + lean.css - hello.js - hello.css),
+    },
     highlighterEngineKb: kb(chat.highlighterEngine),
     highlighterLanguagesKb: kb(chat.highlighterLanguages),
+    highlighterLanguageCount: chat.highlighterLanguageCount,
     highlighterLazy: !chat.highlighterInInitial && chat.highlighterEngine > 0,
     /** The chat entry chunk by package, as rendered before minifying (not gzip). */
     composition: composition.slice(0, 15).map(({ name, bytes }) => ({ name, kb: kb(bytes) })),
@@ -481,9 +509,10 @@ async function main() {
   log('building the bench apps (hello, chat, lab) from dist…');
   const helloOut = await buildApp('hello', 'hello.html');
   const composition: Composition = [];
-  const chatOut = await buildApp('chat', 'chat.html', composition);
+  const chatOut = await buildApp('chat', 'chat.html', { composition });
+  const leanOut = await buildApp('chat-lean', 'chat-lean.html', { stubFlowbite: true });
   const labOut = await buildApp('lab', 'lab.html');
-  const bundle = bundleFigure(helloOut, chatOut, composition);
+  const bundle = bundleFigure(helloOut, chatOut, leanOut, composition);
 
   const { server, url } = await serve(labOut);
   const browser = await chromium.launch(chromiumLaunchOptions());
@@ -492,10 +521,10 @@ async function main() {
     const page = await openLab(browser, url);
     if (!(await page.evaluate(() => self.crossOriginIsolated)))
       log('   (not cross-origin isolated: timers are coarse)');
-    markdown = await markdownFigure(page);
+    if (config.only.includes('markdown')) markdown = await markdownFigure(page);
     await page.close();
-    open = await openFigure(browser, url);
-    stream = await streamFigure(browser, url);
+    if (config.only.includes('open')) open = await openFigure(browser, url);
+    if (config.only.includes('stream')) stream = await streamFigure(browser, url);
   } finally {
     await browser.close();
     server.close();
@@ -505,86 +534,98 @@ async function main() {
   const us = (ms: number) => `${fixed(ms * 1000, 1)} µs`;
   const rows: string[][] = [
     ['figure', 'library', 'baseline', 'ratio', 'target', 'result'],
-    [
-      '1. markdown parse+sanitize, whole stream',
-      `${fixed(markdown.incrementalMs, 1)} ms`,
-      `${fixed(markdown.naiveMs, 1)} ms`,
-      `${fixed(markdown.ratio, 4)}×`,
-      '≤ 0.05× (≤ 0.015×)',
-      verdict(markdown.ratio, 0.05, 0.015),
-    ],
-    [
-      '   per token: first 10 % (median)',
-      us(markdown.incremental.first10PercentMs),
-      us(markdown.naive.first10PercentMs),
-      '',
-      '',
-      '',
-    ],
-    ...(['at25Ms', 'at50Ms', 'at75Ms', 'at100Ms'] as const).map((key, index) => [
-      `   per token at ${(index + 1) * 25} % (median of ${markdown.windowTokens})`,
-      us(markdown.incremental[key]),
-      us(markdown.naive[key]),
-      `${fixed(markdown.incremental[key] / markdown.incremental.first10PercentMs, 2)}× first 10 %`,
-      'flat',
-      '',
-    ]),
-    [
-      `2. main-thread script, ${stream.rate} tok/s`,
-      `${fixed(stream.library.scriptMs, 0)} ms`,
-      `${fixed(stream.naive.scriptMs, 0)} ms`,
-      `${fixed(stream.scriptRatio, 3)}×`,
-      '≤ 0.1×',
-      verdict(stream.scriptRatio, 0.1),
-    ],
-    [
-      '   main-thread tasks (all work)',
-      `${fixed(stream.library.taskMs, 0)} ms`,
-      `${fixed(stream.naive.taskMs, 0)} ms`,
-      `${fixed(stream.taskRatio, 3)}×`,
-      '',
-      '',
-    ],
-    [
-      '   plain-text chat (no markdown): script / tasks',
-      `${fixed(stream.plain.scriptMs, 0)} / ${fixed(stream.plain.taskMs, 0)} ms`,
-      '',
-      '',
-      '',
-      '',
-    ],
-    [
-      '   above the plain chat: script / tasks',
-      '',
-      '',
-      `${fixed(stream.scriptRatioAbovePlain, 3)}× / ${fixed(stream.taskRatioAbovePlain, 3)}×`,
-      '',
-      '',
-    ],
-    [
-      '   long tasks > 50 ms after 10 KB (max)',
-      `${stream.library.longTasksAfter10k} (longest ${fixed(stream.library.longestAfter10kMs, 0)} ms)`,
-      `${stream.naive.longTasksAfter10k} (longest ${fixed(stream.naive.longestAfter10kMs, 0)} ms)`,
-      '',
-      '0',
-      stream.library.longTasksAfter10k === 0 ? 'MET' : 'MISS',
-    ],
-    [
-      `3. open ${open.count} messages: mount → 2 frames`,
-      `${fixed(open.library.totalMs, 0)} ms`,
-      `${fixed(open.naive.totalMs, 0)} ms`,
-      `${fixed(open.timeRatio, 3)}×`,
-      '≤ 0.2×',
-      verdict(open.timeRatio, 0.2),
-    ],
-    [
-      '   DOM elements',
-      `${open.library.nodes}`,
-      `${open.naive.nodes}`,
-      `${fixed(open.nodeRatio, 3)}×`,
-      '≤ 0.2×',
-      verdict(open.nodeRatio, 0.2),
-    ],
+    ...(markdown
+      ? [
+          [
+            '1. markdown parse+sanitize, whole stream',
+            `${fixed(markdown.incrementalMs, 1)} ms`,
+            `${fixed(markdown.naiveMs, 1)} ms`,
+            `${fixed(markdown.ratio, 4)}×`,
+            '≤ 0.05× (≤ 0.015×)',
+            verdict(markdown.ratio, 0.05, 0.015),
+          ],
+          [
+            '   per token: first 10 % (median)',
+            us(markdown.incremental.first10PercentMs),
+            us(markdown.naive.first10PercentMs),
+            '',
+            '',
+            '',
+          ],
+          ...(['at25Ms', 'at50Ms', 'at75Ms', 'at100Ms'] as const).map((key, index) => [
+            `   per token at ${(index + 1) * 25} % (median of last ${markdown.windowTokens})`,
+            us(markdown.incremental[key]),
+            us(markdown.naive[key]),
+            `${fixed(markdown.incremental[key] / markdown.incremental.first10PercentMs, 2)}× first 10 %`,
+            'flat',
+            '',
+          ]),
+        ]
+      : []),
+    ...(stream
+      ? [
+          [
+            `2. main-thread script, ${stream.rate} tok/s`,
+            `${fixed(stream.library.scriptMs, 0)} ms`,
+            `${fixed(stream.naive.scriptMs, 0)} ms`,
+            `${fixed(stream.scriptRatio, 3)}×`,
+            '≤ 0.1×',
+            verdict(stream.scriptRatio, 0.1),
+          ],
+          [
+            '   main-thread tasks (all work)',
+            `${fixed(stream.library.taskMs, 0)} ms`,
+            `${fixed(stream.naive.taskMs, 0)} ms`,
+            `${fixed(stream.taskRatio, 3)}×`,
+            '',
+            '',
+          ],
+          [
+            '   plain-text chat (no markdown): script / tasks',
+            `${fixed(stream.plain.scriptMs, 0)} / ${fixed(stream.plain.taskMs, 0)} ms`,
+            '',
+            '',
+            '',
+            '',
+          ],
+          [
+            '   above the plain chat: script / tasks',
+            '',
+            '',
+            `${fixed(stream.scriptRatioAbovePlain, 3)}× / ${fixed(stream.taskRatioAbovePlain, 3)}×`,
+            '',
+            '',
+          ],
+          [
+            '   long tasks > 50 ms after 10 KB (max)',
+            `${stream.library.longTasksAfter10k} (longest ${fixed(stream.library.longestAfter10kMs, 0)} ms)`,
+            `${stream.naive.longTasksAfter10k} (longest ${fixed(stream.naive.longestAfter10kMs, 0)} ms)`,
+            '',
+            '0',
+            stream.library.longTasksAfter10k === 0 ? 'MET' : 'MISS',
+          ],
+        ]
+      : []),
+    ...(open
+      ? [
+          [
+            `3. open ${open.count} messages: mount → 2 frames`,
+            `${fixed(open.library.totalMs, 0)} ms`,
+            `${fixed(open.naive.totalMs, 0)} ms`,
+            `${fixed(open.timeRatio, 3)}×`,
+            '≤ 0.2×',
+            verdict(open.timeRatio, 0.2),
+          ],
+          [
+            '   DOM elements',
+            `${open.library.nodes}`,
+            `${open.naive.nodes}`,
+            `${fixed(open.nodeRatio, 3)}×`,
+            '≤ 0.2×',
+            verdict(open.nodeRatio, 0.2),
+          ],
+        ]
+      : []),
     [
       '4. bundle: chat route − hello route (gzip)',
       `${fixed(bundle.chat.jsKb + bundle.chat.cssKb, 1)} KB`,
@@ -602,7 +643,15 @@ async function main() {
       '',
     ],
     [
-      '   highlighter (lazy): engine / languages',
+      '   same route, flowbite-svelte stubbed: Δ JS / CSS',
+      `${fixed(bundle.withoutFlowbite.jsKb, 1)} / ${fixed(bundle.withoutFlowbite.cssKb, 1)} KB`,
+      '',
+      `Δ ${fixed(bundle.withoutFlowbite.deltaJsKb, 1)} / ${fixed(bundle.withoutFlowbite.deltaCssKb, 1)} KB`,
+      '',
+      '',
+    ],
+    [
+      `   highlighter (lazy): engine / ${bundle.highlighterLanguageCount} languages`,
       `${fixed(bundle.highlighterEngineKb, 1)} / ${fixed(bundle.highlighterLanguagesKb, 1)} KB`,
       '',
       '',
