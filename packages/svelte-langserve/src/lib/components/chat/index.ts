@@ -5,6 +5,7 @@ export { default as ConnectionStatus } from './ConnectionStatus.svelte';
 export { default as Message } from './Message.svelte';
 export { default as MessageActions } from './MessageActions.svelte';
 export { MessageActionsState, type CopyStatus } from './message-actions.svelte.js';
+export { default as MessageError } from './MessageError.svelte';
 export { default as MessageList } from './MessageList.svelte';
 export { default as ReasoningPart } from './ReasoningPart.svelte';
 export { reasoningLabel } from './reasoning-label.js';
