@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/sveltekit';
+import { createRawSnippet } from 'svelte';
 import { expect, waitFor } from 'storybook/test';
-import type { ChatSnapshot } from '../src/lib/client/index.js';
+import { messageText, type ChatMessage, type ChatSnapshot } from '../src/lib/client/index.js';
 import MessageList from '../src/lib/components/chat/MessageList.svelte';
 import { snapshotAfter } from '../tests/fixtures/scripted-server.js';
 import {
@@ -66,6 +67,35 @@ export const Conversation: Story = {
       failedRun.prompt,
     ]);
     await expect(canvasElement.querySelectorAll('[data-slot="message-error"]')).toHaveLength(1);
+  },
+};
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/** The `message` snippet replaces how each message renders; the list still windows them. */
+export const CustomMessage: Story = {
+  loaders: after(streamingAnswer, failedRun),
+  args: {
+    messages: [],
+    message: createRawSnippet((message: () => ChatMessage) => ({
+      render: () =>
+        `<p data-slot="custom-message" data-role="${message().role}">${escapeHtml(
+          `${message().role}: ${messageText(message()).slice(0, 40)}`,
+        )}</p>`,
+    })),
+  },
+  play: async ({ canvasElement }) => {
+    const custom = [...canvasElement.querySelectorAll('[data-slot="custom-message"]')];
+    await expect(custom.map((element) => element.getAttribute('data-role'))).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    await expect(custom[0]).toHaveTextContent(`user: ${streamingAnswer.prompt.slice(0, 40)}`);
+    // Nothing of the default rendering is left.
+    await expect(canvasElement.querySelector('[data-slot="message"]')).toBeNull();
   },
 };
 
