@@ -4,7 +4,7 @@ import { RemoteRunnable } from 'langchain-core-0.3/runnables/remote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenAuthority } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
-import { startServer, type TestServer } from './support/harness.js';
+import { startServer, TEST_LIMITS, type TestServer } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
 const AGENT_IDS = [
@@ -238,6 +238,41 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
 });
 
 describe('LangServe HTTP API: auth, limits and aborts', () => {
+  it('refuses a message over MAX_MESSAGE_LENGTH with 413 limit_exceeded/message_length, like the sockets', async () => {
+    const server = await startServer({
+      config: { limits: { ...TEST_LIMITS, maxMessageLength: 100 } },
+    });
+    try {
+      const refusal = {
+        code: 'limit_exceeded',
+        limit: 'message_length',
+        retryable: false,
+      };
+      const long = 'x'.repeat(101);
+      for (const route of ['invoke', 'stream', 'stream_events']) {
+        const refused = await post(`${server.url}/agents/chatbot/${route}`, { input: long });
+        expect(refused.status, route).toBe(413);
+        expect(refused.json.error, route).toMatchObject(refusal);
+      }
+      const inList = await post(`${server.url}/agents/chatbot/invoke`, {
+        input: { messages: [{ role: 'user', content: long }] },
+      });
+      expect(inList.status).toBe(413);
+      const batch = await post(`${server.url}/agents/chatbot/batch`, {
+        inputs: ['short', long],
+      });
+      expect(batch.status).toBe(413);
+      expect(batch.json.error).toMatchObject(refusal);
+      // At the limit is fine.
+      const atLimit = await post(`${server.url}/agents/chatbot/invoke`, {
+        input: 'x'.repeat(100),
+      });
+      expect(atLimit.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('in development a missing token is anonymous, a bad one is refused', async () => {
     const server = await startServer();
     try {

@@ -68,6 +68,12 @@ interface PreparedRun {
   settings: RunSettings;
 }
 
+/** An input {@link PreparedRun} refused: malformed (`issues`), or a message over the limit. */
+interface Refused {
+  issues: string[];
+  tooLong?: string;
+}
+
 /**
  * The LangServe routes as a plugin that is not encapsulated (like `fastify-plugin`), so the
  * OpenAPI document covers the app's other routes too: `app.register(langServeRoutes, options)`.
@@ -214,18 +220,41 @@ async function registerLangServeRoutes(
         return false;
       };
 
-      /** Checks an input and its config against the agent; sends a 400 and returns null if bad. */
+      /**
+       * Checks an input and its config against the agent: `issues` when malformed, `tooLong`
+       * when a message is over the message length limit (the sockets' `message_length`).
+       */
       const prepare = (
         agent: Agent,
         input: unknown,
         runConfig: RunnableConfig | undefined,
         path: string,
-      ): PreparedRun | { issues: string[] } => {
+      ): PreparedRun | Refused => {
         const parsed = parseChatInput(input, path);
         if (!parsed.ok) return { issues: parsed.issues };
+        const max = config.limits.maxMessageLength;
+        const long = parsed.messages.findIndex((message) => message.text.length > max);
+        if (long !== -1)
+          return { tooLong: `${path}: message ${long} is over ${max} characters`, issues: [] };
         const resolved = resolveRunSettings(agent.settings, settingsOf(runConfig), agent.info.name);
         if (!resolved.ok) return { issues: [`config.configurable: ${resolved.error}`] };
         return { runId: randomUUID(), messages: parsed.messages, settings: resolved.settings };
+      };
+
+      /** Answers refused inputs: 413 `message_length` if one is too long, else 400 with issues. */
+      const refuse = (reply: FastifyReply, refused: Refused[]) => {
+        const tooLong = refused.find((run) => run.tooLong !== undefined)?.tooLong;
+        if (tooLong !== undefined)
+          return sendError(
+            reply,
+            413,
+            'limit_exceeded',
+            `A message is too long: at most ${config.limits.maxMessageLength} characters (${tooLong}).`,
+            { limit: 'message_length', retryable: false },
+          );
+        return sendError(reply, 400, 'invalid_payload', 'Invalid input.', {
+          issues: refused.flatMap((run) => run.issues),
+        });
       };
 
       /**
@@ -386,10 +415,7 @@ async function registerLangServeRoutes(
               issues: issuesOf(body.error),
             });
           const run = prepare(agent, body.data.input, body.data.config, 'input');
-          if ('issues' in run)
-            return sendError(reply, 400, 'invalid_payload', 'Invalid input.', {
-              issues: run.issues,
-            });
+          if ('issues' in run) return refuse(reply, [run]);
           const admission = admit(request, reply, agent, 1);
           if (!admission) return reply;
           const controller = runController(reply);
@@ -444,9 +470,8 @@ async function registerLangServeRoutes(
               `inputs.${index}`,
             ),
           );
-          const issues = prepared.flatMap((run) => ('issues' in run ? run.issues : []));
-          if (issues.length)
-            return sendError(reply, 400, 'invalid_payload', 'Invalid input.', { issues });
+          const refused = prepared.filter((run): run is Refused => 'issues' in run);
+          if (refused.length) return refuse(reply, refused);
           const admission = admit(request, reply, agent, inputs.length);
           if (!admission) return reply;
           const controller = runController(reply);
@@ -506,10 +531,7 @@ async function registerLangServeRoutes(
                 issues: issuesOf(body.error),
               });
             const run = prepare(agent, body.data.input, body.data.config, 'input');
-            if ('issues' in run)
-              return sendError(reply, 400, 'invalid_payload', 'Invalid input.', {
-                issues: run.issues,
-              });
+            if ('issues' in run) return refuse(reply, [run]);
             const admission = admit(request, reply, agent, 1);
             if (!admission) return reply;
             const controller = runController(reply);
