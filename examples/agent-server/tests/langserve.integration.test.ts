@@ -238,6 +238,33 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
 });
 
 describe('LangServe HTTP API: auth, limits and aborts', () => {
+  it('refuses requests over the per-user rate with 429 limit_exceeded/rate and Retry-After', async () => {
+    const server = await startServer({
+      config: { limits: { ...TEST_LIMITS, eventsPerSecond: 1, eventBurst: 2 } },
+    });
+    try {
+      const statuses: number[] = [];
+      let refused: Awaited<ReturnType<typeof post>> | undefined;
+      for (let index = 0; index < 3; index += 1) {
+        const response = await post(`${server.url}/agents/chatbot/invoke`, { input: 'hi' });
+        statuses.push(response.status);
+        if (response.status === 429) refused = response;
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(refused?.json.error).toMatchObject({
+        code: 'limit_exceeded',
+        limit: 'rate',
+        retryable: true,
+      });
+      const retryAfterMs = refused?.json.error?.retryAfterMs as number;
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(1000);
+      expect(refused?.headers.get('retry-after')).toBe('1');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a message over MAX_MESSAGE_LENGTH with 413 limit_exceeded/message_length, like the sockets', async () => {
     const server = await startServer({
       config: { limits: { ...TEST_LIMITS, maxMessageLength: 100 } },
