@@ -38,7 +38,7 @@ export interface MessagesTable {
   position: Generated<number | string>;
   id: string;
   conversation_id: string;
-  /** The message this one answers or follows (the message tree for branches); unused yet. */
+  /** The message this one answers or follows: the message tree that branches walk. */
   parent_id: string | null;
   role: string;
   /** JSON array of message parts. */
