@@ -101,6 +101,30 @@ describe('ChatController', () => {
     ).toEqual(['same-id', 'same-id']);
   });
 
+  it('waits the retryAfterMs a limit names before retrying', async () => {
+    const limited = {
+      ok: false as const,
+      error: {
+        code: 'limit_exceeded' as const,
+        message: 'Too many requests',
+        retryable: true,
+        limit: 'rate' as const,
+        retryAfterMs: 120,
+      },
+    };
+    const transport = scriptedTransport({ sendResults: [limited] });
+    const controller = new ChatController({ transport, retryDelayMs: () => 0 });
+    controller.connect();
+    await settle();
+    const started = performance.now();
+    const result = await controller.send('Hello');
+    expect(result.ok).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+    expect(transport.requests.filter((request) => request.event === 'messages:send')).toHaveLength(
+      2,
+    );
+  });
+
   it('does not retry a non-retryable failure and marks the message failed', async () => {
     const transport = scriptedTransport({ sendResults: [fail('invalid_payload', 'Too long')] });
     const controller = new ChatController({ transport, retryDelayMs: () => 0 });

@@ -277,7 +277,8 @@ export class ChatController {
       if (!this.#online) continue;
       attempt += 1;
       if (attempt > retries) break;
-      await wait(delay(attempt));
+      // A limit says when to come back (`retryAfterMs`): never sooner than that.
+      await wait(Math.max(delay(attempt), result.error.retryAfterMs ?? 0));
     }
     if (result.ok) this.#dispatch({ type: 'send-ok', clientMessageId, ...result.data });
     else this.#dispatch({ type: 'send-failed', clientMessageId, error: result.error });
