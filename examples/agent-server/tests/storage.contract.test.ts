@@ -265,6 +265,33 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
   });
 
   describe('messages', () => {
+    it('reads the branch that ends at a message, oldest first, newest `limit` of it', async () => {
+      const created = await store.createConversation(conversation());
+      const append = (parentId: string | undefined, text: string) =>
+        store.appendMessage(
+          message(created.id, {
+            parts: [{ type: 'text', text }],
+            ...(parentId !== undefined ? { parentId } : {}),
+          }),
+        );
+      // root → a → b → c, and a sibling branch a → b2 → c2.
+      const root = await append(undefined, 'root');
+      const a = await append(root.id, 'a');
+      const b = await append(a.id, 'b');
+      const b2 = await append(a.id, 'b2');
+      const c = await append(b.id, 'c');
+      const c2 = await append(b2.id, 'c2');
+      const ids = (messages: Message[]) => messages.map((m) => m.id);
+      expect(ids(await store.listBranch(c.id, 100))).toEqual([root.id, a.id, b.id, c.id]);
+      expect(ids(await store.listBranch(c2.id, 100))).toEqual([root.id, a.id, b2.id, c2.id]);
+      expect(ids(await store.listBranch(c2.id, 2))).toEqual([b2.id, c2.id]);
+      expect(ids(await store.listBranch(root.id, 100))).toEqual([root.id]);
+      expect(await store.listBranch('missing', 100)).toEqual([]);
+      expect(await store.listBranch(c.id, 0)).toEqual([]);
+      // Read back whole, like every other read.
+      expect((await store.listBranch(c.id, 100))[3]).toEqual(c);
+    });
+
     it('appends in order (same-millisecond messages too), reads back exactly and moves updatedAt', async () => {
       const created = await store.createConversation(conversation());
       const at = tick();

@@ -1,6 +1,12 @@
 import { AIMessage, HumanMessage, trimMessages, type BaseMessage } from '@langchain/core/messages';
 import type { Message } from 'svelte-langserve/protocol';
 
+/**
+ * Most messages of a branch a run reads (its newest): trimming to the token budget keeps fewer;
+ * this bounds the read of a very long conversation.
+ */
+export const MAX_HISTORY_MESSAGES = 500;
+
 /** Rough token budget for the history sent to a model (about 4 characters per token). */
 export const DEFAULT_HISTORY_TOKEN_BUDGET = 12_000;
 

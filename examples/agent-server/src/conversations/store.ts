@@ -162,8 +162,14 @@ export interface ConversationStore {
   /** Members in the order they joined. */
   listMembers(conversationId: string): Promise<Member[]>;
 
-  /** Every message of a conversation, oldest first (for building a model's history). */
+  /** Every message of a conversation, every branch, oldest first. */
   listMessages(conversationId: string): Promise<Message[]>;
+  /**
+   * The branch that ends at `messageId`: that message and its ancestors through `parentId`,
+   * oldest first, at most the newest `limit` of them (one query, however long the
+   * conversation). An unknown id gives `[]`.
+   */
+  listBranch(messageId: string, limit: number): Promise<Message[]>;
   /**
    * One page of a conversation's messages, oldest first: the latest `limit`, or the `limit`
    * just before message `before` (`not_found` when that message is not in the conversation).
@@ -320,6 +326,17 @@ export class InMemoryConversationStore implements ConversationStore {
 
   async listMembers(conversationId: string): Promise<Member[]> {
     return [...(this.#members.get(conversationId)?.values() ?? [])].map(copy);
+  }
+
+  async listBranch(messageId: string, limit: number): Promise<Message[]> {
+    const branch: Message[] = [];
+    for (
+      let current = this.#messages.get(messageId);
+      current && branch.length < limit;
+      current = current.parentId === undefined ? undefined : this.#messages.get(current.parentId)
+    )
+      branch.push(copy(current));
+    return branch.reverse();
   }
 
   async listMessages(conversationId: string): Promise<Message[]> {

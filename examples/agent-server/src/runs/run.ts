@@ -10,7 +10,7 @@ import {
   type RunTerminalStatus,
 } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
-import { toLangChainHistory } from '../agents/history.js';
+import { MAX_HISTORY_MESSAGES, toLangChainHistory } from '../agents/history.js';
 import type { ConversationStore, MessagePatch, RunEndDetails } from '../conversations/store.js';
 import type { AIMessage } from '@langchain/core/messages';
 import type { MessageMetadata, RunSettings, TokenUsage } from 'svelte-langserve/protocol';
@@ -356,7 +356,7 @@ export class Run {
     let messages;
     try {
       messages = await toLangChainHistory(
-        await store.listMessages(this.conversationId),
+        await store.listBranch(this.#options.triggerMessageId, MAX_HISTORY_MESSAGES),
         this.#options.triggerMessageId,
         agent.contextTokens,
       );

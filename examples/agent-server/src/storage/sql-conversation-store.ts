@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   Conversation,
   Message,
@@ -294,6 +294,32 @@ export class SqlConversationStore implements ConversationStore {
       .selectAll()
       .where('conversation_id', '=', conversationId)
       .orderBy('position')
+      .execute();
+    return rows.map((row) => this.#message(row));
+  }
+
+  async listBranch(messageId: string, limit: number): Promise<Message[]> {
+    if (limit < 1) return [];
+    // Walks parent_id upwards in the database: a run of a long conversation reads its branch
+    // (up to `limit` messages), not every message of every branch.
+    const rows = await this.#db
+      .withRecursive('branch(id, parent_id, depth)', (db) =>
+        db
+          .selectFrom('messages')
+          .select(['id', 'parent_id', sql<number>`0`.as('depth')])
+          .where('id', '=', messageId)
+          .unionAll(
+            db
+              .selectFrom('messages as parent')
+              .innerJoin('branch', 'branch.parent_id', 'parent.id')
+              .select(['parent.id', 'parent.parent_id', sql<number>`branch.depth + 1`.as('depth')])
+              .where('branch.depth', '<', limit - 1),
+          ),
+      )
+      .selectFrom('messages')
+      .innerJoin('branch', 'branch.id', 'messages.id')
+      .selectAll('messages')
+      .orderBy('branch.depth', 'desc')
       .execute();
     return rows.map((row) => this.#message(row));
   }
