@@ -221,6 +221,26 @@ async function registerLangServeRoutes(
       };
 
       /**
+       * The route's agent and its parsed body, within the caller's rate budget; otherwise the
+       * refusal (404, 429 or 400) is sent and the result is null.
+       */
+      const begin = <T>(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        schema: z.ZodType<T>,
+        kind: string,
+      ): { agent: Agent; body: T } | null => {
+        const agent = agentOf(request, reply);
+        if (!agent || !withinRate(request, reply)) return null;
+        const body = schema.safeParse(request.body);
+        if (body.success) return { agent, body: body.data };
+        void sendError(reply, 400, 'invalid_payload', `Invalid ${kind} body.`, {
+          issues: issuesOf(body.error),
+        });
+        return null;
+      };
+
+      /**
        * Checks an input and its config against the agent: `issues` when malformed, `tooLong`
        * when a message is over the message length limit (the sockets' `message_length`).
        */
@@ -407,14 +427,10 @@ async function registerLangServeRoutes(
           },
         },
         async (request, reply) => {
-          const agent = agentOf(request, reply);
-          if (!agent || !withinRate(request, reply)) return reply;
-          const body = invokeRequestSchema.safeParse(request.body);
-          if (!body.success)
-            return sendError(reply, 400, 'invalid_payload', 'Invalid invoke body.', {
-              issues: issuesOf(body.error),
-            });
-          const run = prepare(agent, body.data.input, body.data.config, 'input');
+          const begun = begin(request, reply, invokeRequestSchema, 'invoke');
+          if (!begun) return reply;
+          const { agent, body } = begun;
+          const run = prepare(agent, body.input, body.config, 'input');
           if ('issues' in run) return refuse(reply, [run]);
           const admission = admit(request, reply, agent, 1);
           if (!admission) return reply;
@@ -448,14 +464,10 @@ async function registerLangServeRoutes(
           },
         },
         async (request, reply) => {
-          const agent = agentOf(request, reply);
-          if (!agent || !withinRate(request, reply)) return reply;
-          const body = batchRequestSchema.safeParse(request.body);
-          if (!body.success)
-            return sendError(reply, 400, 'invalid_payload', 'Invalid batch body.', {
-              issues: issuesOf(body.error),
-            });
-          const { inputs, config: batchConfig } = body.data;
+          const begun = begin(request, reply, batchRequestSchema, 'batch');
+          if (!begun) return reply;
+          const { agent, body } = begun;
+          const { inputs, config: batchConfig } = body;
           if (Array.isArray(batchConfig) && batchConfig.length !== inputs.length)
             return sendError(reply, 400, 'invalid_payload', 'Invalid batch body.', {
               issues: [
@@ -523,14 +535,10 @@ async function registerLangServeRoutes(
             },
           },
           async (request, reply) => {
-            const agent = agentOf(request, reply);
-            if (!agent || !withinRate(request, reply)) return reply;
-            const body = invokeRequestSchema.safeParse(request.body);
-            if (!body.success)
-              return sendError(reply, 400, 'invalid_payload', `Invalid ${kind} body.`, {
-                issues: issuesOf(body.error),
-              });
-            const run = prepare(agent, body.data.input, body.data.config, 'input');
+            const begun = begin(request, reply, invokeRequestSchema, kind);
+            if (!begun) return reply;
+            const { agent, body } = begun;
+            const run = prepare(agent, body.input, body.config, 'input');
             if ('issues' in run) return refuse(reply, [run]);
             const admission = admit(request, reply, agent, 1);
             if (!admission) return reply;
@@ -553,7 +561,7 @@ async function registerLangServeRoutes(
                       'data',
                       wireAiMessage('AIMessageChunk', event.text, run.runId),
                     );
-              } else await streamEvents(agent, run, body.data.input, events, stream);
+              } else await streamEvents(agent, run, body.input, events, stream);
               await stream.send('end');
             } catch (error) {
               if (!(error instanceof ClientClosedError) && stream.open) {
@@ -586,29 +594,25 @@ async function registerLangServeRoutes(
           },
         },
         async (request, reply) => {
-          const agent = agentOf(request, reply);
-          if (!agent || !withinRate(request, reply)) return reply;
-          const body = feedbackRequestSchema.safeParse(request.body);
-          if (!body.success)
-            return sendError(reply, 400, 'invalid_payload', 'Invalid feedback body.', {
-              issues: issuesOf(body.error),
-            });
-          const run = recent.get(body.data.run_id);
+          const begun = begin(request, reply, feedbackRequestSchema, 'feedback');
+          if (!begun) return reply;
+          const { agent, body } = begun;
+          const run = recent.get(body.run_id);
           if (!run || run.agentId !== agent.info.id || run.userId !== request.langserveUserId)
             return sendError(
               reply,
               404,
               'not_found',
-              `No recent run ${body.data.run_id} of ${agent.info.id} for this caller.`,
+              `No recent run ${body.run_id} of ${agent.info.id} for this caller.`,
             );
           const now = new Date().toISOString();
           const feedback = {
             id: randomUUID(),
-            run_id: body.data.run_id,
-            key: body.data.key,
-            score: body.data.score ?? null,
-            value: body.data.value ?? null,
-            comment: body.data.comment ?? null,
+            run_id: body.run_id,
+            key: body.key,
+            score: body.score ?? null,
+            value: body.value ?? null,
+            comment: body.comment ?? null,
             correction: null,
             created_at: now,
             modified_at: now,
