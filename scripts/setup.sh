@@ -6,6 +6,7 @@
 #   ./scripts/setup.sh                    # as root: installs whatever is missing
 #   SKIP_CHROMIUM=1 ./scripts/setup.sh    # skip the Chromium check (`pnpm start` does not need it)
 #   CHROMIUM_PATH=/path/to/chrome ./scripts/setup.sh   # use a browser you already have
+#   SKIP_POSTGRES=1 ./scripts/setup.sh    # do not start PostgreSQL (only the tests need it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -84,6 +85,33 @@ else
     missing+=("Chromium: run as root, or: sudo apt-get update && sudo apt-get install -y chromium fonts-liberation")
   else
     missing+=("Chromium (or Chrome): install it with your system's package manager and set CHROMIUM_PATH to its binary (e.g. CHROMIUM_PATH=/usr/bin/chromium).")
+  fi
+fi
+
+# --- PostgreSQL (the tests run the server on it too; `pnpm start` uses SQLite) ---------------
+# Tests reach it at PG_TEST_URL (default postgres://postgres@127.0.0.1:5432/test) and fail, not
+# skip, when it is down: start it if it is installed but not running. SKIP_POSTGRES=1 skips this.
+if [ -z "${SKIP_POSTGRES:-}" ]; then
+  if ! command -v pg_isready >/dev/null 2>&1; then
+    say "PostgreSQL client tools not found: the tests that run on PostgreSQL will fail until a server"
+    say "  answers at PG_TEST_URL (default postgres://postgres@127.0.0.1:5432/test). \`pnpm start\` does not need it."
+  elif pg_isready -q -h 127.0.0.1 -p 5432; then
+    say "PostgreSQL is up on 127.0.0.1:5432"
+  else
+    say "PostgreSQL is not accepting connections on 127.0.0.1:5432; starting it"
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+      for version in /etc/postgresql/*/; do
+        pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+      done
+    elif command -v service >/dev/null 2>&1; then
+      service postgresql start || true
+    fi
+    for _ in $(seq 1 30); do
+      pg_isready -q -h 127.0.0.1 -p 5432 && break
+      sleep 1
+    done
+    if pg_isready -q -h 127.0.0.1 -p 5432; then say "PostgreSQL is up"
+    else say "PostgreSQL did not come up: the tests that run on it will fail (start it, or set PG_TEST_URL)"; fi
   fi
 fi
 
