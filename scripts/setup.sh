@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this checkout on a Debian-like machine (Node 20, npm, apt): pnpm, Chromium (for the
-# browser and end-to-end tests) and the workspace's dependencies. Safe to run again: it only
-# installs what is missing.
+# browser and end-to-end tests), a running PostgreSQL if one is installed (the tests use it) and
+# the workspace's dependencies. Safe to run again: it only installs or starts what is missing.
 #
 #   ./scripts/setup.sh                    # as root: installs whatever is missing
 #   SKIP_CHROMIUM=1 ./scripts/setup.sh    # skip the Chromium check (`pnpm start` does not need it)
