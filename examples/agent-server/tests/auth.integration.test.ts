@@ -2,14 +2,9 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig, type AuthConfig } from '../src/config.js';
-import {
-  connectClient,
-  startServer,
-  type ClientSocket,
-  type TestServer,
-} from './support/harness.js';
+import { serverPerTest, type ClientSocket } from './support/harness.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 const defaults = loadConfig({});
@@ -18,14 +13,7 @@ const authConfig = (overrides: Partial<AuthConfig>): AuthConfig => ({
   ...overrides,
 });
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
+const harness = serverPerTest();
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -45,11 +33,9 @@ async function sign(
 }
 
 async function connectWith(token: string | undefined): Promise<ClientSocket> {
-  const socket = await connectClient(server!.url, {
+  return harness.client({
     auth: { protocolVersion: PROTOCOL_VERSION, ...(token === undefined ? {} : { token }) },
   });
-  sockets.push(socket);
-  return socket;
 }
 
 async function refusal(token: string | undefined): Promise<Error & { data?: unknown }> {
@@ -64,13 +50,13 @@ async function refusal(token: string | undefined): Promise<Error & { data?: unkn
 
 /** The server-side data of the one connected socket. */
 async function serverSocketData() {
-  const connected = await server!.app.io.fetchSockets();
+  const connected = await harness.server.app.io.fetchSockets();
   expect(connected).toHaveLength(1);
   return connected[0]!.data;
 }
 
 function post(path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
-  return fetch(`${server!.url}${path}`, {
+  return fetch(`${harness.server.url}${path}`, {
     method: 'POST',
     headers: {
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -82,7 +68,7 @@ function post(path: string, options: { body?: unknown; headers?: Record<string, 
 
 describe('JWT on the handshake', () => {
   it('a valid token connects as its sub, with its name and expiry', async () => {
-    server = await startServer({
+    await harness.start({
       config: { auth: authConfig({ secret: SECRET, devLogin: false }) },
     });
     const exp = nowSeconds() + 600;
@@ -96,7 +82,7 @@ describe('JWT on the handshake', () => {
   });
 
   it('refuses tokens that are invalid, expired, or lack exp or sub — code unauthenticated', async () => {
-    server = await startServer({
+    const server = await harness.start({
       config: { auth: authConfig({ secret: SECRET, devLogin: false }) },
     });
     const expired = await refusal(await sign({ sub: 'u' }, { ttlSeconds: -10 }));
@@ -121,14 +107,14 @@ describe('JWT on the handshake', () => {
   it('pins algorithms: with RS256 pinned, HS256 (even keyed with the public key) and alg none are refused', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    server = await startServer({
+    await harness.start({
       config: {
         auth: authConfig({ publicKey: publicPem, algorithms: ['RS256'], devLogin: false }),
       },
     });
     await connectWith(await sign({ sub: 'rsa-user' }, { key: privateKey, alg: 'RS256' }));
     expect((await serverSocketData()).userId).toBe('rsa-user');
-    sockets.splice(0).forEach((socket) => socket.close());
+    harness.closeSockets();
 
     // The classic confusion attack: an HMAC keyed with the (public) PEM text.
     const confused = await refusal(
@@ -144,7 +130,7 @@ describe('JWT on the handshake', () => {
   });
 
   it('checks issuer and audience when configured', async () => {
-    server = await startServer({
+    await harness.start({
       config: {
         auth: authConfig({
           secret: SECRET,
@@ -156,7 +142,7 @@ describe('JWT on the handshake', () => {
     });
     const good = { sub: 'u', iss: 'https://issuer.example', aud: 'agent-server' };
     await connectWith(await sign(good));
-    sockets.splice(0).forEach((socket) => socket.close());
+    harness.closeSockets();
     const wrongIssuer = await refusal(await sign({ ...good, iss: 'https://evil.example' }));
     expect(wrongIssuer.message).toContain('"iss" claim');
     const wrongAudience = await refusal(await sign({ ...good, aud: 'another-app' }));
@@ -166,7 +152,7 @@ describe('JWT on the handshake', () => {
   });
 
   it('disconnects a live socket when its token expires, and sends it nothing after', async () => {
-    server = await startServer({
+    const server = await harness.start({
       config: { auth: authConfig({ secret: SECRET, devLogin: false }) },
     });
     const exp = nowSeconds() + 2;
@@ -183,7 +169,7 @@ describe('JWT on the handshake', () => {
   });
 
   it('in production, a socket without a token is refused', async () => {
-    server = await startServer({
+    await harness.start({
       config: { production: true, auth: authConfig({ secret: SECRET, devLogin: false }) },
     });
     const error = await refusal(undefined);
@@ -198,7 +184,7 @@ describe('JWT on the handshake', () => {
   });
 
   it('in development, a socket without a token acts as the anonymous user', async () => {
-    server = await startServer();
+    await harness.start();
     await connectWith(undefined);
     const data = await serverSocketData();
     expect(data.userId).toBe('anonymous');
@@ -208,7 +194,7 @@ describe('JWT on the handshake', () => {
 
 describe('POST /auth/dev-login', () => {
   it('mints a token (random per-process secret) that the socket handshake accepts', async () => {
-    server = await startServer();
+    await harness.start();
     const response = await post('/auth/dev-login', { body: { name: '  alice ' } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { token: string; userId: string; expiresAt: string };
@@ -221,7 +207,7 @@ describe('POST /auth/dev-login', () => {
   });
 
   it('validates the name (1–64 characters) with typed errors', async () => {
-    server = await startServer();
+    await harness.start();
     for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(65) }, { name: 3 }]) {
       const response = await post('/auth/dev-login', { body });
       expect(response.status).toBe(400);
@@ -233,7 +219,7 @@ describe('POST /auth/dev-login', () => {
   });
 
   it('is 404 when the development login is off', async () => {
-    server = await startServer({ config: { auth: authConfig({ devLogin: false }) } });
+    await harness.start({ config: { auth: authConfig({ devLogin: false }) } });
     const response = await post('/auth/dev-login', { body: { name: 'alice' } });
     expect(response.status).toBe(404);
     // No secret and no dev login: the server mints nothing, so no refresh either.
@@ -243,7 +229,7 @@ describe('POST /auth/dev-login', () => {
   });
 
   it('is rate-limited per address (429 naming the limit) and has CORS like every route', async () => {
-    server = await startServer({ config: { corsOrigins: ['http://localhost:5173'] } });
+    const server = await harness.start({ config: { corsOrigins: ['http://localhost:5173'] } });
     const preflight = await fetch(`${server.url}/auth/dev-login`, {
       method: 'OPTIONS',
       headers: {
@@ -282,7 +268,7 @@ describe('POST /auth/dev-login', () => {
 
 describe('POST /auth/refresh', () => {
   it('returns a new token for the same user; the client reconnects with it (auth callback)', async () => {
-    server = await startServer({
+    const server = await harness.start({
       config: { auth: authConfig({ secret: SECRET, devLogin: false, tokenTtlSeconds: 120 }) },
     });
     let token = await sign({ sub: 'user-7', name: 'Grace' }, { ttlSeconds: 30 });
@@ -293,7 +279,7 @@ describe('POST /auth/refresh', () => {
       // The callback form: every (re)connection sends the current token.
       auth: (callback) => callback({ protocolVersion: PROTOCOL_VERSION, token }),
     });
-    sockets.push(socket);
+    harness.track(socket);
     await new Promise((resolve) => socket.once('connect', () => resolve(undefined)));
     expect((await serverSocketData()).expiresAt).toBeLessThan(Date.now() + 31_000);
 
@@ -320,7 +306,7 @@ describe('POST /auth/refresh', () => {
 
   it('refuses a missing, invalid, expired or foreign token with 401', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    server = await startServer({
+    await harness.start({
       config: {
         auth: authConfig({
           secret: SECRET,

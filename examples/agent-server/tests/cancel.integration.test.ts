@@ -1,30 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemoryConversationStore } from '../src/conversations/store.js';
-import {
-  connectClient,
-  createConversation,
-  deltaText,
-  EventLog,
-  startServer,
-  wait,
-  type ClientSocket,
-  type TestServer,
-} from './support/harness.js';
+import { createConversation, deltaText, EventLog, serverPerTest, wait } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
+const harness = serverPerTest();
 
 async function startSlowRun(model: ScriptedChatModel, store = new InMemoryConversationStore()) {
-  server = await startServer({ model, store, config: { runFlushIntervalMs: 0 } });
-  const socket = await connectClient(server.url);
-  sockets.push(socket);
+  await harness.start({ model, store, config: { runFlushIntervalMs: 0 } });
+  const socket = await harness.client();
   const log = new EventLog(socket);
   const conversationId = await createConversation(socket);
   const sent = await socket.emitWithAck('messages:send', {
@@ -95,10 +78,9 @@ describe('cancelling a run', () => {
     const tokens = Array.from({ length: 100 }, (_, index) => `i${index} `);
     const model = new ScriptedChatModel({ tokens, delayMs: 20 });
     const { log, run, store } = await startSlowRun(model);
-    const closing = server!.close();
+    const closing = harness.server.close();
     await log.ended(run.id);
     await closing;
-    server = undefined;
     expect(log.forRun(run.id).at(-1)).toMatchObject({ type: 'end', status: 'interrupted' });
     expect(model.aborted).toBe(1);
     const message = await store.getMessage(run.messageId);

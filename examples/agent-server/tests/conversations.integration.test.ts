@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Conversation, Message, Result } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqlConversationStore } from '../src/storage/index.js';
 import {
   connectAs,
-  connectClient,
   EventLog,
+  serverPerTest,
   startServer,
   wait,
   waitFor,
@@ -16,28 +16,18 @@ import {
 } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-const servers: TestServer[] = [];
-const sockets: ClientSocket[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  for (const server of servers.splice(0)) await server.close();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const harness = serverPerTest();
 
 async function start(options: Parameters<typeof startServer>[0] = {}): Promise<TestServer> {
-  const server = await startServer({
+  return harness.start({
     model: new ScriptedChatModel({ tokens: ['ok'] }),
     ...options,
   });
-  servers.push(server);
-  return server;
 }
 
 async function user(server: TestServer, name: string) {
   const { socket, userId } = await connectAs(server.url, name);
-  sockets.push(socket);
+  harness.track(socket);
   return { socket, userId };
 }
 
@@ -110,8 +100,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
   it('renames and changes agents; the room hears conversation:updated; unknown agents are refused', async () => {
     const server = await start();
     const { socket } = await user(server, 'ann');
-    const { socket: other } = await connectAs(server.url, 'ann'); // same user, second tab
-    sockets.push(other);
+    const { socket: other } = await user(server, 'ann'); // same user, second tab
     const conversation = await create(socket);
     data(await other.emitWithAck('conversations:join', { conversationId: conversation.id }));
     const heard: Conversation[] = [];
@@ -149,8 +138,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
       model: new ScriptedChatModel({ tokens: ['slow '], delayMs: 5000 }),
     });
     const { socket } = await user(server, 'ann');
-    const { socket: other } = await connectAs(server.url, 'ann');
-    sockets.push(other);
+    const { socket: other } = await user(server, 'ann');
     const log = new EventLog(other);
     const conversation = await create(socket);
     data(await other.emitWithAck('conversations:join', { conversationId: conversation.id }));
@@ -193,8 +181,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
   it('leave: the socket stops hearing the room but may join again', async () => {
     const server = await start();
     const { socket } = await user(server, 'ann');
-    const { socket: other } = await connectAs(server.url, 'ann');
-    sockets.push(other);
+    const { socket: other } = await user(server, 'ann');
     const conversation = await create(socket);
     data(await other.emitWithAck('conversations:join', { conversationId: conversation.id }));
     const otherLog = new EventLog(other);
@@ -265,8 +252,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
     });
     const { socket: ann } = await user(server, 'ann');
     const { socket: bob } = await user(server, 'bob');
-    const anonymous = await connectClient(server.url);
-    sockets.push(anonymous);
+    const anonymous = await harness.client();
     const conversation = await create(ann, 'private');
     const sent = data(
       await ann.emitWithAck('messages:send', {
@@ -322,7 +308,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
       file: path.join(folder, 'db.sqlite'),
     });
     await store.migrate();
-    cleanups.push(async () => {
+    harness.onCleanup(async () => {
       await store.close();
       rmSync(folder, { recursive: true, force: true });
     });
@@ -359,7 +345,7 @@ describe('conversations over real sockets (SQLite file per server)', () => {
 
   it('keeps conversations across a restart on the same SQLite file', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'conversations-restart-'));
-    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    harness.onCleanup(() => rmSync(folder, { recursive: true, force: true }));
     const database = {
       dialect: 'sqlite' as const,
       file: path.join(folder, 'nested', 'agent-server.sqlite'),

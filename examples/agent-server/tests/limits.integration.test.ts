@@ -1,16 +1,14 @@
 import { SignJWT } from 'jose';
 import { PROTOCOL_VERSION, type ProtocolError } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuthConfig, LimitsConfig } from '../src/config.js';
 import {
-  connectClient,
   createConversation,
   EventLog,
-  startServer,
+  serverPerTest,
   TEST_LIMITS,
   wait,
   type ClientSocket,
-  type TestServer,
 } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
@@ -20,21 +18,12 @@ const limits = (overrides: Partial<LimitsConfig>): LimitsConfig => ({
   ...overrides,
 });
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
+const harness = serverPerTest();
 
 async function connect(token?: string): Promise<ClientSocket> {
-  const socket = await connectClient(server!.url, {
+  return harness.client({
     auth: { protocolVersion: PROTOCOL_VERSION, ...(token ? { token } : {}) },
   });
-  sockets.push(socket);
-  return socket;
 }
 
 function errorOf(result: { ok: boolean; error?: ProtocolError }): ProtocolError {
@@ -44,7 +33,7 @@ function errorOf(result: { ok: boolean; error?: ProtocolError }): ProtocolError 
 
 describe('per-socket request rate', () => {
   it('refuses requests over the bucket with limit_exceeded/rate and retryAfterMs, then recovers', async () => {
-    server = await startServer({
+    await harness.start({
       config: { limits: limits({ eventsPerSecond: 1, eventBurst: 3 }) },
     });
     const socket = await connect();
@@ -94,7 +83,7 @@ describe('flooding', () => {
 
   it('a flooding socket gets limit_exceeded/rate; another client’s acks stay as fast as before', async () => {
     // The production defaults: 20 requests a second, bursts of 40.
-    server = await startServer({
+    await harness.start({
       config: { limits: limits({ eventsPerSecond: 20, eventBurst: 40 }) },
     });
     const [flooder, neighbour] = [await connect(), await connect()];
@@ -137,7 +126,7 @@ describe('flooding', () => {
 
 describe('message length', () => {
   it('refuses a text over MAX_MESSAGE_LENGTH with limit_exceeded/message_length, storing nothing', async () => {
-    server = await startServer({ config: { limits: limits({ maxMessageLength: 10 }) } });
+    await harness.start({ config: { limits: limits({ maxMessageLength: 10 }) } });
     const socket = await connect();
     const conversationId = await createConversation(socket);
     const refused = await socket.emitWithAck('messages:send', {
@@ -187,7 +176,7 @@ describe('concurrent runs per user', () => {
 
   it('refuses a send over the limit with limit_exceeded/concurrent_runs, storing nothing; retries and other users pass', async () => {
     const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
-    server = await startServer({
+    await harness.start({
       model,
       config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
     });
@@ -237,7 +226,7 @@ describe('concurrent runs per user', () => {
 
   it('counts every agent a send names', async () => {
     const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
-    server = await startServer({
+    await harness.start({
       model,
       config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
     });
@@ -264,7 +253,7 @@ describe('concurrent runs per user', () => {
 
   it('counts every agent of the conversation when a send names none', async () => {
     const model = new ScriptedChatModel({ tokens: Array(400).fill('tick '), delayMs: 25 });
-    server = await startServer({
+    await harness.start({
       model,
       config: { auth: auth(), limits: limits({ concurrentRunsPerUser: 2 }) },
     });
@@ -286,7 +275,7 @@ describe('concurrent runs per user', () => {
 
 describe('payload size', () => {
   it('a Socket.IO frame over maxPayloadBytes closes that connection; the server goes on', async () => {
-    server = await startServer({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
+    await harness.start({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
     const socket = await connect();
     const conversationId = await createConversation(socket);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
@@ -312,7 +301,7 @@ describe('payload size', () => {
   });
 
   it('an HTTP body over maxPayloadBytes gets 413 limit_exceeded/payload_size', async () => {
-    server = await startServer({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
+    const server = await harness.start({ config: { limits: limits({ maxPayloadBytes: 2048 }) } });
     const response = await fetch(`${server.url}/auth/dev-login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -5,11 +5,11 @@ import {
   type PresenceMember,
   type Result,
 } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   connectAs,
   EventLog,
-  startServer,
+  serverPerTest,
   wait,
   waitFor,
   type ClientSocket,
@@ -17,26 +17,18 @@ import {
 } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-const servers: TestServer[] = [];
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  for (const server of servers.splice(0)) await server.close();
-});
+const harness = serverPerTest();
 
 async function start(): Promise<TestServer> {
-  const server = await startServer({
+  return harness.start({
     model: new ScriptedChatModel({ tokens: ['Hello', ' to', ' you', ' both'], delayMs: 5 }),
   });
-  servers.push(server);
-  return server;
 }
 
 /** A real user (dev login token) with a log of the presence events its socket receives. */
 async function user(server: TestServer, name: string) {
   const { socket, userId } = await connectAs(server.url, name);
-  sockets.push(socket);
+  harness.track(socket);
   const presence: PresenceEvent[] = [];
   const arrivals: number[] = [];
   socket.on('presence', (event) => {
@@ -217,7 +209,7 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
   });
 
   it('a session restored after a short drop is online again without a join', async () => {
-    const { server, ann, conversationId } = await sharedConversation();
+    const { server, ann, bob, conversationId } = await sharedConversation();
     const login = await fetch(`${server.url}/auth/dev-login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -234,11 +226,11 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
       randomizationFactor: 0,
       auth: { protocolVersion: PROTOCOL_VERSION, token },
     });
-    sockets.push(tab);
+    harness.track(tab);
     await new Promise<void>((resolve) => tab.once('connect', () => resolve()));
     data(await tab.emitWithAck('conversations:join', { conversationId }));
     // Bob's first connection goes away: only the restorable one keeps him online.
-    const first = sockets[1] as ClientSocket;
+    const first = bob.socket;
     first.disconnect();
     await wait(400);
     expect(latest(ann.presence, userId)?.online).toBe(true);

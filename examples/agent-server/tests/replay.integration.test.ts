@@ -1,34 +1,15 @@
 import type { RunEvent, RunInfo } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  connectClient,
-  createConversation,
-  deltaText,
-  EventLog,
-  startServer,
-  type ClientSocket,
-  type TestServer,
-} from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { createConversation, deltaText, EventLog, serverPerTest } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-});
-
-async function client(): Promise<ClientSocket> {
-  const socket = await connectClient((server as TestServer).url);
-  sockets.push(socket);
-  return socket;
-}
+const harness = serverPerTest();
+const client = () => harness.client();
 
 describe('replay on re-join (real server, real sockets)', () => {
   it('replays the events after the seq the client applied, then the live ones, with no gap or repeat', async () => {
     const tokens = Array.from({ length: 60 }, (_, index) => `w${index} `);
-    server = await startServer({
+    await harness.start({
       model: new ScriptedChatModel({ tokens, delayMs: 10 }),
       config: { runFlushIntervalMs: 0 },
     });
@@ -65,7 +46,7 @@ describe('replay on re-join (real server, real sockets)', () => {
   });
 
   it('names the runs it cannot replay (unknown, or another conversation’s)', async () => {
-    server = await startServer({ model: new ScriptedChatModel({ tokens: ['a', 'b'] }) });
+    await harness.start({ model: new ScriptedChatModel({ tokens: ['a', 'b'] }) });
     const socket = await client();
     const log = new EventLog(socket);
     const mine = await createConversation(socket);

@@ -1,30 +1,20 @@
 import type { AgentInfo, RunEndEvent, RunInfo } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { composeDemoAnswer, tokenize } from '../src/providers/demo-answers.js';
 import {
-  connectClient,
   createConversation,
   deltaText,
   EventLog,
-  startServer,
+  serverPerTest,
   type ClientSocket,
-  type TestServer,
 } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
+const harness = serverPerTest();
 
 async function client(): Promise<{ socket: ClientSocket; log: EventLog; conversationId: string }> {
-  const socket = await connectClient((server as TestServer).url);
-  sockets.push(socket);
+  const socket = await harness.client();
   const log = new EventLog(socket);
   return { socket, log, conversationId: await createConversation(socket) };
 }
@@ -66,7 +56,7 @@ describe('retries before the first token', () => {
       failWith: providerError(429, { 'retry-after-ms': '150' }),
       failCalls: 1,
     });
-    server = await startServer({ model, config: FAST_RETRY });
+    await harness.start({ model, config: FAST_RETRY });
     const { socket, log, conversationId } = await client();
     const sentAt = performance.now();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
@@ -88,20 +78,19 @@ describe('retries before the first token', () => {
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
     ]) {
       const model = new ScriptedChatModel({ tokens: ['ok'], failWith: error, failCalls: 2 });
-      server = await startServer({ model, config: FAST_RETRY });
+      const server = await harness.start({ model, config: FAST_RETRY });
       const { socket, log, conversationId } = await client();
       const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
       await log.ended(run.id);
       expect(model.calls).toBe(3);
       expect(endOf(log, run.id)).toMatchObject({ status: 'completed', metadata: { attempts: 3 } });
       await server.close();
-      server = undefined;
     }
   });
 
   it('gives up after the last attempt with a safe message, and the agent turns degraded', async () => {
     const model = new ScriptedChatModel({ tokens: ['ok'], failWith: providerError(429) });
-    server = await startServer({ model, config: { ...FAST_RETRY, modelMaxAttempts: 2 } });
+    await harness.start({ model, config: { ...FAST_RETRY, modelMaxAttempts: 2 } });
     const { socket, log, conversationId } = await client();
     const health = async () => {
       const result = await socket.emitWithAck('agents:list', {});
@@ -134,7 +123,7 @@ describe('retries before the first token', () => {
 
   it('does not retry what another attempt cannot fix (401, 400)', async () => {
     const model = new ScriptedChatModel({ tokens: ['ok'], failWith: providerError(401) });
-    server = await startServer({ model, config: FAST_RETRY });
+    await harness.start({ model, config: FAST_RETRY });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.ended(run.id);
@@ -151,7 +140,7 @@ describe('retries before the first token', () => {
       failWith: providerError(503),
       failAfter: 2,
     });
-    server = await startServer({ model, config: FAST_RETRY });
+    await harness.start({ model, config: FAST_RETRY });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.ended(run.id);
@@ -176,7 +165,7 @@ describe('timeouts', () => {
       stallAt: 0,
       stallCalls: 1,
     });
-    server = await startServer({ model, config: { ...FAST_RETRY, modelIdleTimeoutMs: 150 } });
+    await harness.start({ model, config: { ...FAST_RETRY, modelIdleTimeoutMs: 150 } });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.ended(run.id);
@@ -188,7 +177,7 @@ describe('timeouts', () => {
 
   it('fails a model that goes silent after its first tokens', async () => {
     const model = new ScriptedChatModel({ tokens: ['one', ' two', ' three'], stallAt: 2 });
-    server = await startServer({ model, config: { ...FAST_RETRY, modelIdleTimeoutMs: 150 } });
+    await harness.start({ model, config: { ...FAST_RETRY, modelIdleTimeoutMs: 150 } });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.ended(run.id);
@@ -206,7 +195,7 @@ describe('timeouts', () => {
       tokens: Array.from({ length: 500 }, () => 'x'),
       delayMs: 20,
     });
-    server = await startServer({ model, config: { runTimeoutMs: 400 } });
+    await harness.start({ model, config: { runTimeoutMs: 400 } });
     const { socket, log, conversationId } = await client();
     const sentAt = performance.now();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
@@ -229,7 +218,7 @@ describe('timeouts', () => {
 
 describe('runtime settings, metadata and several agents (demo model)', () => {
   it('checks settings against what each agent accepts, naming the setting and the agent', async () => {
-    server = await startServer({ config: { ...loadConfig({}), demoTokenDelayMs: 0 } });
+    await harness.start({ config: { ...loadConfig({}), demoTokenDelayMs: 0 } });
     const { socket, conversationId } = await client();
     const temperature = await send(socket, conversationId, { settings: { temperature: 0.5 } });
     expect(temperature).toMatchObject({
@@ -255,7 +244,7 @@ describe('runtime settings, metadata and several agents (demo model)', () => {
   });
 
   it('applies maxTokens and records settings, usage, time to first token and tokens/s', async () => {
-    server = await startServer({ config: { demoTokenDelayMs: 2 } });
+    await harness.start({ config: { demoTokenDelayMs: 2 } });
     const { socket, log, conversationId } = await client();
     const list = await socket.emitWithAck('agents:list', {});
     expect(list.ok && list.data.agents[0]?.settings).toEqual({
@@ -291,7 +280,7 @@ describe('runtime settings, metadata and several agents (demo model)', () => {
   });
 
   it('runs two agents on one message in parallel: interleaved streams that never mix', async () => {
-    server = await startServer({ config: { demoTokenDelayMs: 3, runFlushIntervalMs: 0 } });
+    await harness.start({ config: { demoTokenDelayMs: 3, runFlushIntervalMs: 0 } });
     const { socket, log, conversationId } = await client();
     const text = 'Tell me about streaming';
     const runs = await sendOk(socket, conversationId, {
@@ -319,7 +308,7 @@ describe('runtime settings, metadata and several agents (demo model)', () => {
 
   it('refuses a send to an agent whose provider is not configured, and lists why', async () => {
     const config = loadConfig({ AGENT_PROVIDER: 'anthropic' });
-    server = await startServer({ config });
+    await harness.start({ config });
     const { socket, conversationId } = await client();
     const list = await socket.emitWithAck('agents:list', {});
     expect(list.ok && list.data.agents[0]).toMatchObject({
@@ -340,12 +329,11 @@ describe('runtime settings, metadata and several agents (demo model)', () => {
 describe('shutdown', () => {
   it('lets running runs finish within the grace period before closing', async () => {
     const model = new ScriptedChatModel({ tokens: ['a', 'b', 'c', 'd'], delayMs: 60 });
-    server = await startServer({ model, config: { shutdownGraceMs: 5000 } });
+    const server = await harness.start({ model, config: { shutdownGraceMs: 5000 } });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.until(() => log.forRun(run.id).some((event) => event.type === 'text-delta'));
     await server.close();
-    server = undefined;
     expect(endOf(log, run.id)).toMatchObject({ status: 'completed' });
     expect(deltaText(log.forRun(run.id))).toBe('abcd');
   });
@@ -355,13 +343,12 @@ describe('shutdown', () => {
       tokens: Array.from({ length: 100 }, () => 'z'),
       delayMs: 20,
     });
-    server = await startServer({ model, config: { shutdownGraceMs: 150 } });
+    const server = await harness.start({ model, config: { shutdownGraceMs: 150 } });
     const { socket, log, conversationId } = await client();
     const [run] = (await sendOk(socket, conversationId)) as [RunInfo];
     await log.until(() => log.forRun(run.id).some((event) => event.type === 'text-delta'));
     const closing = performance.now();
     await server.close();
-    server = undefined;
     expect(performance.now() - closing).toBeLessThan(1000);
     expect(endOf(log, run.id)).toMatchObject({ status: 'interrupted' });
   });

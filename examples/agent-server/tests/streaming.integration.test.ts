@@ -1,31 +1,17 @@
 import type { Message, RunInfo } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { composeDemoAnswer } from '../src/providers/demo-answers.js';
 import {
-  connectClient,
   createConversation,
   deltaText,
   EventLog,
-  startServer,
+  serverPerTest,
   type ClientSocket,
-  type TestServer,
 } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
-
-async function client(): Promise<ClientSocket> {
-  const socket = await connectClient((server as TestServer).url);
-  sockets.push(socket);
-  return socket;
-}
+const harness = serverPerTest();
+const client = () => harness.client();
 
 async function send(socket: ClientSocket, conversationId: string, text: string, id = 'c1') {
   const result = await socket.emitWithAck('messages:send', {
@@ -41,7 +27,7 @@ describe('streaming a run over Socket.IO', () => {
   it('delivers tokens incrementally: start, several deltas, one end, seq 0..n', async () => {
     const tokens = Array.from({ length: 12 }, (_, index) => `t${index} `);
     const model = new ScriptedChatModel({ tokens, delayMs: 25 });
-    server = await startServer({ model, config: { runFlushIntervalMs: 10 } });
+    await harness.start({ model, config: { runFlushIntervalMs: 10 } });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -72,7 +58,7 @@ describe('streaming a run over Socket.IO', () => {
   it('sends the first delta at once and coalesces later ones to one per flush interval', async () => {
     const tokens = Array.from({ length: 60 }, (_, index) => `w${index} `);
     const model = new ScriptedChatModel({ tokens, delayMs: 5 });
-    server = await startServer({ model, config: { runFlushIntervalMs: 250 } });
+    await harness.start({ model, config: { runFlushIntervalMs: 250 } });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -101,7 +87,7 @@ describe('streaming a run over Socket.IO', () => {
       index % 7 === 0 ? '\n' : `x${index} `,
     );
     const model = new ScriptedChatModel({ tokens, delayMs: 0 });
-    server = await startServer({ model, config: { runFlushIntervalMs: 16 } });
+    await harness.start({ model, config: { runFlushIntervalMs: 16 } });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -114,7 +100,7 @@ describe('streaming a run over Socket.IO', () => {
 
   it('acknowledges the send before message:created and before the run starts', async () => {
     const model = new ScriptedChatModel({ tokens: ['a', 'b'], delayMs: 0 });
-    server = await startServer({ model });
+    await harness.start({ model });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -140,7 +126,7 @@ describe('streaming a run over Socket.IO', () => {
   it('a join mid-run returns text consistent with the run seq, and the rest follows', async () => {
     const tokens = Array.from({ length: 40 }, (_, index) => `p${index} `);
     const model = new ScriptedChatModel({ tokens, delayMs: 10 });
-    server = await startServer({ model, config: { runFlushIntervalMs: 16 } });
+    await harness.start({ model, config: { runFlushIntervalMs: 16 } });
     const sender = await client();
     const senderLog = new EventLog(sender);
     const conversationId = await createConversation(sender);
@@ -181,7 +167,7 @@ describe('streaming a run over Socket.IO', () => {
 
   it('sends the conversation history to the model', async () => {
     const model = new ScriptedChatModel({ tokens: ['ok'], delayMs: 0 });
-    server = await startServer({ model });
+    await harness.start({ model });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -206,7 +192,7 @@ describe('streaming a run over Socket.IO', () => {
       failWith: secret,
       failAfter: 1,
     });
-    server = await startServer({ model });
+    await harness.start({ model });
     const socket = await client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
@@ -229,7 +215,7 @@ describe('streaming a run over Socket.IO', () => {
   });
 
   it('streams the offline demo model by default, labelled as demo', async () => {
-    server = await startServer({ config: { demoTokenDelayMs: 1 } });
+    await harness.start({ config: { demoTokenDelayMs: 1 } });
     const socket = await client();
     const log = new EventLog(socket);
     const agents = await socket.emitWithAck('agents:list', {});

@@ -1,32 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { MessagePart, RunEvent, ToolCallPart } from 'svelte-langserve/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
-import {
-  connectClient,
-  createConversation,
-  EventLog,
-  startServer,
-  type ClientSocket,
-  type TestServer,
-} from './support/harness.js';
+import { createConversation, EventLog, serverPerTest } from './support/harness.js';
 
 const FIXTURE_DOCS = path.join(import.meta.dirname, 'fixtures/docs');
 
-let server: TestServer | undefined;
-const sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await server?.close();
-  server = undefined;
-});
+const harness = serverPerTest();
 
 async function setUp() {
-  server = await startServer({ config: { demoTokenDelayMs: 1, docsDir: FIXTURE_DOCS } });
-  const socket = await connectClient(server.url);
-  sockets.push(socket);
+  await harness.start({ config: { demoTokenDelayMs: 1, docsDir: FIXTURE_DOCS } });
+  const socket = await harness.client();
   const log = new EventLog(socket);
   const conversationId = await createConversation(socket);
   return { socket, log, conversationId };
@@ -178,8 +163,7 @@ describe('the tool loop through real agent graphs (demo model, real tools, real 
       expect((parts[1] as { text: string }).text).toContain('could not answer');
       expect(events.at(-1)).toMatchObject({ type: 'end', status: 'completed' });
       expect(stored).toMatchObject({ status: 'complete', parts });
-      await server?.close();
-      server = undefined;
+      await harness.server.close();
     }
   });
 
@@ -227,9 +211,8 @@ describe('agents:list', () => {
 
 describe('joining mid-run', () => {
   it('returns tool-call parts equal to what the events built up to the reported seq', async () => {
-    server = await startServer({ config: { demoTokenDelayMs: 20, docsDir: FIXTURE_DOCS } });
-    const socket = await connectClient(server.url);
-    sockets.push(socket);
+    await harness.start({ config: { demoTokenDelayMs: 20, docsDir: FIXTURE_DOCS } });
+    const socket = await harness.client();
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
     const sent = await socket.emitWithAck('messages:send', {

@@ -11,6 +11,7 @@ import {
   type RunEvent,
   type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
+import { afterEach } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import {
   DEFAULT_SQLITE_FILE,
@@ -153,6 +154,77 @@ export async function connectClient(
     });
   });
   return socket;
+}
+
+/** Per-test servers and sockets (see serverPerTest). */
+export interface ServerPerTest {
+  /** Starts a server (see startServer), closed after the test unless the test closes it first. */
+  start(options?: Parameters<typeof startServer>[0]): Promise<TestServer>;
+  /** The server the test started last and has not closed (throws if none). */
+  readonly server: TestServer;
+  /** Tracks a socket so it is closed after the test; returns it. */
+  track<T extends { close(): unknown }>(socket: T): T;
+  /** connectClient to `server`, tracked. */
+  client(options?: Parameters<typeof connectClient>[1]): Promise<ClientSocket>;
+  /** Closes every socket tracked so far, now. */
+  closeSockets(): void;
+  /** Runs `cleanup` after the test, once its sockets and servers have closed. */
+  onCleanup(cleanup: () => unknown): void;
+}
+
+/**
+ * Registers an `afterEach` that closes the sockets, then the servers, a test made through the
+ * returned helper, then runs its other cleanups. Call once at the top of a test file. A server's
+ * `close` may also be called by the test itself (it runs once, and the server stops being
+ * `server`).
+ */
+export function serverPerTest(): ServerPerTest {
+  const servers: TestServer[] = [];
+  const sockets: Array<{ close(): unknown }> = [];
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    for (const server of [...servers]) await server.close();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  const helper: ServerPerTest = {
+    async start(options) {
+      const started = await startServer(options);
+      let closed: Promise<void> | undefined;
+      const server: TestServer = {
+        ...started,
+        close: () => {
+          if (!closed) {
+            const index = servers.indexOf(server);
+            if (index >= 0) servers.splice(index, 1);
+            closed = started.close();
+          }
+          return closed;
+        },
+      };
+      servers.push(server);
+      return server;
+    },
+    get server() {
+      const server = servers.at(-1);
+      if (!server) throw new Error('no server: call start() first');
+      return server;
+    },
+    track(socket) {
+      sockets.push(socket);
+      return socket;
+    },
+    async client(options) {
+      return helper.track(await connectClient(helper.server.url, options));
+    },
+    closeSockets() {
+      for (const socket of sockets.splice(0)) socket.close();
+    },
+    onCleanup(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+  return helper;
 }
 
 /** Records every `run:event` and `message:created` a socket receives, with arrival times. */
