@@ -75,7 +75,9 @@ describe('lost acknowledgements', () => {
         const previous = runsByMessage.get(result.data.message.id);
         // A retry reports the same runs as the first delivery.
         if (previous)
-          expect(result.data.runs.map((run: RunInfo) => run.id)).toEqual(previous.map((run) => run.id));
+          expect(result.data.runs.map((run: RunInfo) => run.id)).toEqual(
+            previous.map((run) => run.id),
+          );
         runsByMessage.set(result.data.message.id, result.data.runs);
         return;
       }
