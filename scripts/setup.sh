@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Prepares this checkout on a Debian-like machine (Node 20, npm, apt): pnpm, Chromium (for the
-# browser and end-to-end tests), a running PostgreSQL if one is installed (the tests use it) and
-# the workspace's dependencies. Safe to run again: it only installs or starts what is missing.
+# browser and end-to-end tests), a running PostgreSQL and Redis if they are installed (the tests
+# use them) and the workspace's dependencies. Safe to run again: it only installs or starts what is missing.
 #
 #   ./scripts/setup.sh                    # as root: installs whatever is missing
 #   SKIP_CHROMIUM=1 ./scripts/setup.sh    # skip the Chromium check (`pnpm start` does not need it)
 #   CHROMIUM_PATH=/path/to/chrome ./scripts/setup.sh   # use a browser you already have
 #   SKIP_POSTGRES=1 ./scripts/setup.sh    # do not start PostgreSQL (only the tests need it)
+#   SKIP_REDIS=1 ./scripts/setup.sh       # do not start Redis (only the tests need it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -112,6 +113,31 @@ if [ -z "${SKIP_POSTGRES:-}" ]; then
     done
     if pg_isready -q -h 127.0.0.1 -p 5432; then say "PostgreSQL is up"
     else say "PostgreSQL did not come up: the tests that run on it will fail (start it, or set PG_TEST_URL)"; fi
+  fi
+fi
+
+# --- Redis (the multi-instance test connects two servers through it; `pnpm start` does not) ---
+# Tests reach it at REDIS_TEST_URL (default redis://127.0.0.1:6379). SKIP_REDIS=1 skips this.
+if [ -z "${SKIP_REDIS:-}" ]; then
+  if ! command -v redis-cli >/dev/null 2>&1; then
+    say "Redis not found: the multi-instance test will fail until a server answers at"
+    say "  REDIS_TEST_URL (default redis://127.0.0.1:6379). \`pnpm start\` does not need it."
+  elif [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; then
+    say "Redis is up on 127.0.0.1:6379"
+  else
+    say "Redis is not answering on 127.0.0.1:6379; starting it"
+    if command -v service >/dev/null 2>&1 && [ -x /etc/init.d/redis-server ]; then
+      service redis-server start >/dev/null 2>&1 || true
+    fi
+    if [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" != "PONG" ] && command -v redis-server >/dev/null 2>&1; then
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 >/dev/null 2>&1 || true
+    fi
+    for _ in $(seq 1 20); do
+      [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ] && break
+      sleep 0.5
+    done
+    if [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; then say "Redis is up"
+    else say "Redis did not come up: the multi-instance test will fail (start it, or set REDIS_TEST_URL)"; fi
   fi
 fi
 

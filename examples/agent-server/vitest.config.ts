@@ -12,6 +12,7 @@ const DIALECTS_OF_THEIR_OWN = [
   'tests/authorization-matrix.integration.test.ts',
   'tests/kill9.process.test.ts',
   'tests/instances.process.test.ts',
+  'tests/cluster.process.test.ts',
 ];
 const NO_STORE = ['tests/provider-fault-server.integration.test.ts'];
 /** Provider behaviour (retries, timeouts) over the same store code: 45 s that prove nothing new. */

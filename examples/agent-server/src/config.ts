@@ -51,6 +51,13 @@ export interface AppConfig {
   instanceHeartbeatMs: number;
   /** PostgreSQL: an instance silent this long is gone; its running runs become interrupted. */
   instanceLeaseMs: number;
+  /**
+   * Redis (`redis://…`): connects the instances' Socket.IO servers (rooms, session recovery,
+   * and runs live on another instance). Unset: one instance.
+   */
+  redisUrl?: string;
+  /** The Redis stream the instances share (one per deployment). */
+  redisStream: string;
   /** Who may connect: JWT verification settings and the development login. */
   auth: AuthConfig;
   /** Limits per socket and per user; each refusal names its limit. */
@@ -221,6 +228,14 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().optional(),
   INSTANCE_HEARTBEAT_MS: integer('INSTANCE_HEARTBEAT_MS', 50, 600_000, 5_000),
   INSTANCE_LEASE_MS: integer('INSTANCE_LEASE_MS', 100, 3_600_000, 30_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL: expected redis://… or rediss://…')
+    .optional(),
+  REDIS_STREAM: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'REDIS_STREAM: letters, digits, _ . : - (at most 100)')
+    .default('svelte-langserve'),
   SOCKET_RECOVERY_MS: integer('SOCKET_RECOVERY_MS', 0, 3_600_000, 120_000),
   JWT_SECRET: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
@@ -440,6 +455,8 @@ export function loadConfig(
     database,
     instanceHeartbeatMs: values.INSTANCE_HEARTBEAT_MS,
     instanceLeaseMs: values.INSTANCE_LEASE_MS,
+    ...(values.REDIS_URL !== undefined ? { redisUrl: values.REDIS_URL } : {}),
+    redisStream: values.REDIS_STREAM,
     auth,
     limits: {
       eventsPerSecond: values.RATE_LIMIT_PER_SECOND,

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       socketRecoveryMs: 120_000,
       instanceHeartbeatMs: 5000,
       instanceLeaseMs: 30_000,
+      redisStream: 'svelte-langserve',
       database: { dialect: 'sqlite', file: path.resolve('data/agent-server.sqlite') },
       auth: { algorithms: ['HS256'], devLogin: true, tokenTtlSeconds: 3600 },
       limits: {

@@ -10,7 +10,8 @@ import type {
 } from 'svelte-langserve/protocol';
 import { resolveRunSettings } from '../providers/settings.js';
 import type { Agent } from '../agents/agent.js';
-import type { RunManager } from '../runs/run-manager.js';
+import type { CancelOutcome, RunManager } from '../runs/run-manager.js';
+import type { RunPeers } from '../cluster/peers.js';
 import type { Run } from '../runs/run.js';
 import {
   isStoreError,
@@ -92,6 +93,14 @@ export class ConversationService {
     this.#store = options.store;
     this.#agents = new Map(options.agents.map((agent) => [agent.info.id, agent]));
     this.#runs = options.runs;
+  }
+
+  /** Other server instances' runs (a Redis adapter connects them; ADR 0018). */
+  #peers: RunPeers | undefined;
+
+  /** Joins, re-joins and cancels reach runs live on other instances through `peers`. */
+  usePeers(peers: RunPeers): void {
+    this.#peers = peers;
   }
 
   /** Every agent offered. */
@@ -251,6 +260,8 @@ export class ConversationService {
     const { messages, hasMore } = await this.#store.listMessagePage(conversationId, {
       limit: input.limit ?? DEFAULT_MESSAGE_PAGE_SIZE,
     });
+    // Runs live on other instances, as far as they have got (after the read: never older).
+    const remote = (await this.#peers?.liveRuns(conversationId)) ?? [];
     return {
       stored: [...messages],
       commit: () => {
@@ -262,7 +273,17 @@ export class ConversationService {
           if (byId.has(run.messageId) || (hasMore && liveBefore.has(run.id))) continue;
           messages.push(run.message());
         }
-        return { conversation, messages, hasMore, runs: live.map((run) => run.info()) };
+        for (const { message } of remote) {
+          const index = messages.findIndex((stored) => stored.id === message.id);
+          if (index !== -1) messages[index] = message;
+          else if (!hasMore) messages.push(message);
+        }
+        return {
+          conversation,
+          messages,
+          hasMore,
+          runs: [...live.map((run) => run.info()), ...remote.map((run) => run.info)],
+        };
       },
     };
   }
@@ -321,6 +342,24 @@ export class ConversationService {
     return run.eventsAfter(seq);
   }
 
+  /** Whether this instance holds run `runId` (and so {@link replay} answers for it). */
+  holdsRun(runId: string): boolean {
+    return this.#runs.get(runId) !== undefined;
+  }
+
+  /**
+   * The events after `seq` of a run another instance holds (undefined: none keeps them). A
+   * re-join asks for them before its commit; events that arrive meanwhile make a gap the
+   * client heals with one more re-join.
+   */
+  replayRemote(
+    conversationId: string,
+    runId: string,
+    seq: number,
+  ): Promise<RunEvent[] | undefined> {
+    return this.#peers?.replay(conversationId, runId, seq) ?? Promise.resolve(undefined);
+  }
+
   /** Cancels a run (of a conversation the caller is a member of). */
   async cancel(input: { runId: string; userId: string }): Promise<RunInfo> {
     const { runId } = input;
@@ -328,7 +367,13 @@ export class ConversationService {
       this.#runs.get(runId)?.conversationId ?? (await this.#store.getRun(runId))?.conversationId;
     if (conversationId === undefined || !(await this.#store.isMember(conversationId, input.userId)))
       throw new ServiceError('not_found', 'No such run.');
-    const outcome = await this.#runs.cancel(runId);
+    // A run live on another instance is cancelled there.
+    let outcome: CancelOutcome | undefined;
+    if (!this.#runs.get(runId) && this.#peers) {
+      outcome = await this.#peers.cancel(runId);
+      if (outcome.outcome === 'not_found') outcome = undefined;
+    }
+    outcome ??= await this.#runs.cancel(runId);
     if (outcome.outcome === 'not_found') throw new ServiceError('not_found', 'No such run.');
     if (outcome.outcome === 'ended')
       throw new ServiceError('conflict', `The run has already ended (${outcome.run.status}).`);

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { clusterPeers } from '../cluster/peers.js';
 import { onExpiry } from '../auth/expiry.js';
 import type { TokenAuthority } from '../auth/tokens.js';
 import { isOriginAllowed, type AppConfig } from '../config.js';
@@ -129,6 +132,25 @@ export function attachSocketIo(
     });
   });
 
+  // Several instances: a Redis stream connects their Socket.IO servers (rooms, connection-state
+  // recovery), and runs live on one instance are reachable from the others (ADR 0018).
+  let redis: ReturnType<typeof createClient> | undefined;
+  if (config.redisUrl !== undefined) {
+    const client = createClient({ url: config.redisUrl });
+    redis = client;
+    client.on('error', (error: unknown) => app.log.error({ err: error }, 'Redis client error'));
+    app.addHook('onReady', async () => {
+      await client.connect();
+      // A short blocking read: a closing server waits for the current one to return.
+      io.adapter(createAdapter(client, { streamName: config.redisStream, blockTimeInMs: 1000 }));
+      conversations.usePeers(
+        clusterPeers(io, runs, (error, event) =>
+          app.log.warn({ err: error, event }, 'another instance did not answer'),
+        ),
+      );
+    });
+  }
+
   app.addHook('preClose', async () => {
     await runs.shutdown();
     presence.close();
@@ -136,6 +158,11 @@ export function attachSocketIo(
   });
   app.addHook('onClose', async () => {
     io.engine.close();
+    if (redis) {
+      // The adapter stops reading the stream (its reader leaves within one blocking read).
+      await io.of('/').adapter.close();
+      if (redis.isOpen) await redis.quit();
+    }
   });
   return io;
 }

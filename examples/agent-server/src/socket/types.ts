@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from 'svelte-langserve/protocol';
+import type { ClusterEvents } from '../cluster/peers.js';
 
 /** What the handshake stores on each socket. */
 export interface SocketData {
@@ -22,7 +23,7 @@ export const ANONYMOUS_USER_ID = 'anonymous';
 export type ProtocolServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  ClusterEvents,
   SocketData
 >;
 
@@ -30,7 +31,7 @@ export type ProtocolServer = Server<
 export type ProtocolSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  ClusterEvents,
   SocketData
 >;
 

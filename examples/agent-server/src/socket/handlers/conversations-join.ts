@@ -23,6 +23,15 @@ export const conversationsJoin = defineHandler({
     const snapshot = await conversations.join(page);
     // Read before the commit, which is synchronous; answers are rated only once they exist.
     const feedback = await conversations.ownFeedback({ userId, messages: snapshot.stored });
+    // Runs held by other instances (several instances share a Redis adapter): their missed
+    // events are fetched now; this instance's are read in the commit.
+    const remoteReplays = new Map<string, RunEvent[] | undefined>();
+    for (const { runId, seq } of payload.runs ?? [])
+      if (!conversations.holdsRun(runId))
+        remoteReplays.set(
+          runId,
+          await conversations.replayRemote(payload.conversationId, runId, seq),
+        );
     // Runs the client saw live (`payload.runs`): their missed events are replayed right after
     // the answer, in the same synchronous step, so they arrive before any newer room event.
     let replay: RunEvent[] = [];
@@ -33,7 +42,9 @@ export const conversationsJoin = defineHandler({
         const unreplayable: string[] = [];
         replay = [];
         for (const { runId, seq } of payload.runs ?? []) {
-          const events = conversations.replay(payload.conversationId, runId, seq);
+          const events = remoteReplays.has(runId)
+            ? remoteReplays.get(runId)
+            : conversations.replay(payload.conversationId, runId, seq);
           if (events) replay.push(...events);
           else unreplayable.push(runId);
         }
