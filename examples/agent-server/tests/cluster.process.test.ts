@@ -15,7 +15,9 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 
 const REDIS_URL = process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379';
 
-describe('two instances connected by Redis', () => {
+// Two processes, a Redis stream and a PostgreSQL schema on a shared 2-CPU CI machine: each test
+// gets a minute (its own waits are shorter and say what they wait for).
+describe('two instances connected by Redis', { timeout: 60_000 }, () => {
   let holder: ServerProcess;
   let other: ServerProcess;
   const cleanups: Array<() => Promise<void> | void> = [];
