@@ -125,13 +125,14 @@ if [ -z "${SKIP_REDIS:-}" ]; then
   elif [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; then
     say "Redis is up on 127.0.0.1:6379"
   else
-    say "Redis is not answering on 127.0.0.1:6379; starting it"
-    if command -v service >/dev/null 2>&1 && [ -x /etc/init.d/redis-server ]; then
-      service redis-server start >/dev/null 2>&1 || true
-    fi
-    if [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" != "PONG" ] && command -v redis-server >/dev/null 2>&1; then
-      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 >/dev/null 2>&1 || true
-    fi
+    say "Redis is not answering on 127.0.0.1:6379; starting it (keeping nothing on disk)"
+    # Not the distribution's service: its configuration saves snapshots, and a Redis that cannot
+    # write them refuses every write. This is how the project's machines start it.
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null 2>&1 ||
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+        >/dev/null 2>&1 || true
     for _ in $(seq 1 20); do
       [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ] && break
       sleep 0.5

@@ -8,12 +8,39 @@
 import { randomBytes } from 'node:crypto';
 import { ChatController, SocketIoTransport, messageText } from 'svelte-langserve/client';
 import type { RunInfo } from 'svelte-langserve/protocol';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, deltaText, EventLog, type ClientSocket } from './support/harness.js';
 import { freshPostgresSchema } from './support/postgres.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const REDIS_URL = process.env.REDIS_TEST_URL || 'redis://127.0.0.1:6379';
+
+/**
+ * Throws (never skips) unless Redis at {@link REDIS_URL} answers and accepts a stream write,
+ * saying how to start it.
+ */
+async function requireRedis(): Promise<void> {
+  const client = createClient({
+    url: REDIS_URL,
+    socket: { connectTimeout: 3000, reconnectStrategy: false },
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const key = `test-probe-${randomBytes(4).toString('hex')}`;
+    await client.xAdd(key, '*', { probe: '1' });
+    await client.del(key);
+  } catch (error) {
+    throw new Error(
+      `Redis at ${REDIS_URL} is not usable: ${(error as Error).message}. Start it ` +
+        `(redis-server --daemonize yes --save "" --appendonly no), or set REDIS_TEST_URL.`,
+      { cause: error },
+    );
+  } finally {
+    if (client.isOpen) await client.quit();
+  }
+}
 
 // Two processes, a Redis stream and a PostgreSQL schema on a shared 2-CPU CI machine: each test
 // gets a minute (its own waits are shorter and say what they wait for).
@@ -23,6 +50,7 @@ describe('two instances connected by Redis', { timeout: 60_000 }, () => {
   const cleanups: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
+    await requireRedis();
     const database = await freshPostgresSchema();
     cleanups.push(database.drop);
     const env = {
