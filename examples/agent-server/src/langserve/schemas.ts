@@ -1,5 +1,5 @@
 import type { AgentSettingsSpec } from 'svelte-langserve/protocol';
-import { RUN_SETTING_NAMES } from 'svelte-langserve/protocol';
+import { ERROR_CODES, RUN_SETTING_NAMES } from 'svelte-langserve/protocol';
 import { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import {
@@ -80,16 +80,7 @@ export const errorBodyJsonSchema: JsonSchema = {
       required: ['code', 'message', 'retryable'],
       properties: {
         code: {
-          enum: [
-            'invalid_payload',
-            'unauthenticated',
-            'forbidden',
-            'not_found',
-            'conflict',
-            'limit_exceeded',
-            'unavailable',
-            'internal',
-          ],
+          enum: [...ERROR_CODES],
         },
         message: { type: 'string' },
         retryable: { type: 'boolean' },

@@ -58,49 +58,48 @@ export function createProvider(
   agent: Pick<AgentConfig, 'provider' | 'model' | 'settings'>,
 ): ModelProvider {
   const settings = agent.settings;
+  /** A provider over a real model API: models per settings, and why it cannot run, if so. */
+  const hosted = (
+    provider: 'openai' | 'anthropic',
+    create: (runSettings: RunSettings) => BaseChatModel,
+    unconfiguredReason: string | undefined,
+  ): ModelProvider => {
+    const factory = cachedFactory(create);
+    return {
+      provider,
+      model: agent.model,
+      demo: false,
+      reportsFinishReason: true,
+      chatModel: factory({}),
+      withSettings: factory,
+      settings,
+      ...(unconfiguredReason !== undefined ? { unconfiguredReason } : {}),
+    };
+  };
   switch (agent.provider) {
-    case 'openai': {
-      const factory = cachedFactory((runSettings) =>
-        createOpenAiChatModel({ ...config.openai, model: agent.model, settings: runSettings }),
+    case 'openai':
+      return hosted(
+        'openai',
+        (runSettings) =>
+          createOpenAiChatModel({ ...config.openai, model: agent.model, settings: runSettings }),
+        config.openai.apiKey !== undefined || config.openai.baseURL !== undefined
+          ? undefined
+          : 'Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.',
       );
-      const configured = config.openai.apiKey !== undefined || config.openai.baseURL !== undefined;
-      return {
-        provider: 'openai',
-        model: agent.model,
-        demo: false,
-        reportsFinishReason: true,
-        chatModel: factory({}),
-        withSettings: factory,
-        settings,
-        ...(configured
-          ? {}
-          : { unconfiguredReason: 'Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.' }),
-      };
-    }
-    case 'anthropic': {
-      const factory = cachedFactory((runSettings) =>
-        createAnthropicChatModel({
-          ...config.anthropic,
-          // Unconfigured agents are never run (sends to them are refused), but the client
-          // must still be constructible.
-          apiKey: config.anthropic.apiKey ?? 'unconfigured',
-          model: agent.model,
-          settings: runSettings,
-        }),
+    case 'anthropic':
+      return hosted(
+        'anthropic',
+        (runSettings) =>
+          createAnthropicChatModel({
+            ...config.anthropic,
+            // Unconfigured agents are never run (sends to them are refused), but the client
+            // must still be constructible.
+            apiKey: config.anthropic.apiKey ?? 'unconfigured',
+            model: agent.model,
+            settings: runSettings,
+          }),
+        config.anthropic.apiKey !== undefined ? undefined : 'Set ANTHROPIC_API_KEY.',
       );
-      return {
-        provider: 'anthropic',
-        model: agent.model,
-        demo: false,
-        reportsFinishReason: true,
-        chatModel: factory({}),
-        withSettings: factory,
-        settings,
-        ...(config.anthropic.apiKey !== undefined
-          ? {}
-          : { unconfiguredReason: 'Set ANTHROPIC_API_KEY.' }),
-      };
-    }
     case 'demo': {
       const factory = cachedFactory(
         (runSettings) =>
