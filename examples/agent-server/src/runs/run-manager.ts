@@ -38,6 +38,26 @@ export interface RunAdmission {
 }
 
 /**
+ * Does `work` (the store writes that create runs) holding `admission`: released if `work`
+ * throws, else bound to the runs `runsOf` finds in its result.
+ */
+export async function underAdmission<T>(
+  admission: RunAdmission,
+  work: () => Promise<T>,
+  runsOf: (result: T) => readonly Run[],
+): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    admission.release();
+    throw error;
+  }
+  admission.bind(runsOf(result));
+  return result;
+}
+
+/**
  * Creates, tracks, cancels and interrupts runs. Live runs (and recently ended ones, with their
  * emitted events) are kept in memory.
  */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ok } from 'svelte-langserve/protocol';
+import { underAdmission } from '../../runs/run-manager.js';
 import { defineHandler } from './request-handler.js';
 import { userIdOf } from './user.js';
 
@@ -20,14 +21,11 @@ export const messagesRegenerate = defineHandler({
       count,
     });
     if ('refusal' in admitted) return admitted.refusal;
-    let runs;
-    try {
-      runs = await conversations.regenerate({ ...payload, userId });
-    } catch (error) {
-      admitted.admission.release();
-      throw error;
-    }
-    admitted.admission.bind(runs);
+    const runs = await underAdmission(
+      admitted.admission,
+      () => conversations.regenerate({ ...payload, userId }),
+      (created) => created,
+    );
     return {
       commit: () => ok({ runs: runs.map((run) => run.info()) }),
       afterAck: () => {

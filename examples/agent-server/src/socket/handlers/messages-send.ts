@@ -1,4 +1,5 @@
 import { ok } from 'svelte-langserve/protocol';
+import { underAdmission } from '../../runs/run-manager.js';
 import { conversationRoom } from '../types.js';
 import { defineHandler } from './request-handler.js';
 import { userIdOf } from './user.js';
@@ -28,14 +29,11 @@ export const messagesSend = defineHandler({
       count,
     });
     if ('refusal' in admitted) return admitted.refusal;
-    let outcome;
-    try {
-      outcome = await conversations.send({ ...payload, userId });
-    } catch (error) {
-      admitted.admission.release();
-      throw error;
-    }
-    admitted.admission.bind(outcome.runs);
+    const outcome = await underAdmission(
+      admitted.admission,
+      () => conversations.send({ ...payload, userId }),
+      (sent) => sent.runs,
+    );
     if (outcome.duplicateRuns) {
       return ok({ message: outcome.message, runs: outcome.duplicateRuns });
     }
