@@ -1,4 +1,5 @@
 import type { Preview } from '@storybook/sveltekit';
+import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 import StoryTheme from '../stories/support/StoryTheme.svelte';
 import '../stories/stories.css';
 
@@ -29,6 +30,14 @@ const preview: Preview = {
     },
   },
   initialGlobals: { theme: 'light' },
+  // Stories show a warm page: the markdown engine (a lazy chunk, ADR 0019) is already loaded, so
+  // a story's first frame shows rendered markdown rather than the moment before it arrives.
+  loaders: [
+    async () => {
+      await preloadMarkdown();
+      return {};
+    },
+  ],
   parameters: {
     layout: 'fullscreen',
     controls: { expanded: true },

@@ -83,11 +83,7 @@ function packageOf(id: string): string {
 }
 
 /** Builds one bench app entry with Vite, importing the library from dist as a consumer would. */
-async function buildApp(
-  name: string,
-  entry: string,
-  options: { composition?: Composition; stubFlowbite?: boolean } = {},
-) {
+async function buildApp(name: string, entry: string, options: { composition?: Composition } = {}) {
   const { composition } = options;
   const out = join(outDir, name);
   await build({
@@ -119,14 +115,6 @@ async function buildApp(
         { find: /^svelte-langserve$/, replacement: join(dist, 'index.js') },
         { find: /^svelte-langserve\/client$/, replacement: join(dist, 'client/index.js') },
         { find: /^svelte-langserve\/protocol$/, replacement: join(dist, 'protocol/index.js') },
-        ...(options.stubFlowbite
-          ? [
-              {
-                find: /^flowbite-svelte\/Button\.svelte$/,
-                replacement: join(appDir, 'ButtonStub.svelte'),
-              },
-            ]
-          : []),
       ],
       dedupe: ['svelte'],
     },
@@ -184,12 +172,35 @@ function routeFiles(out: string) {
   const engine = Object.values(manifest).find((chunk) => chunk.src?.includes('highlight-engine'));
   const languages = (engine?.dynamicImports ?? []).map((key) => manifest[key]!.file);
   const initialText = [...initial].map((file) => readFileSync(join(out, file), 'utf8')).join('');
+  // Lazy chunks a chat page loads as soon as it mounts: the markdown engine (MessageList
+  // preloads it) and socket.io-client (SocketIoTransport.connect), with their own imports.
+  const lazyClosure = (key: string | undefined) => {
+    const files = new Set<string>();
+    const visit = (next: string) => {
+      const chunk = manifest[next]!;
+      if (initial.has(chunk.file) || files.has(chunk.file)) return;
+      files.add(chunk.file);
+      for (const css of chunk.css ?? []) if (!initial.has(css)) files.add(css);
+      for (const imported of chunk.imports ?? []) visit(imported);
+    };
+    if (key) visit(key);
+    return files;
+  };
+  const lazyKeyOf = (pattern: RegExp) =>
+    Object.keys(manifest).find((key) => pattern.test(manifest[key]!.src ?? key));
+  const markdownKey = lazyKeyOf(/markdown\/engine-modules\.js$/);
+  const socketKey = lazyKeyOf(/socket\.io-client\/.*index\.js$/);
   return {
     initial: [...initial],
     js: size(initial, '.js'),
     css: size(initial, '.css'),
     lazyJs: size(lazy, '.js'),
     lazyChunks: lazy.size,
+    /** gzip of the lazy chunks a chat page loads on mount: the markdown engine, socket.io. */
+    markdownJs: size(lazyClosure(markdownKey), '.js'),
+    socketJs: size(lazyClosure(socketKey), '.js'),
+    markdownLazy: markdownKey !== undefined && !/DOMPurify|marked/i.test(initialText),
+    socketLazy: socketKey !== undefined,
     highlighterEngine: engine ? gzipBytes(join(out, engine.file)) : 0,
     highlighterLanguages: size(languages, '.js'),
     highlighterLanguageCount: languages.length,
@@ -462,13 +473,16 @@ async function openFigure(browser: Browser, url: string) {
 function bundleFigure(
   helloOut: string,
   chatOut: string,
-  leanOut: string,
+  socketOut: string,
+  flowbiteOut: string,
   composition: Composition,
 ) {
   const hello = routeFiles(helloOut);
   const chat = routeFiles(chatOut);
-  const lean = routeFiles(leanOut);
+  const socket = routeFiles(socketOut);
+  const flowbite = routeFiles(flowbiteOut);
   const kb = (bytes: number) => bytes / 1024;
+  const base = hello.js + hello.css;
   return {
     hello: { jsKb: kb(hello.js), cssKb: kb(hello.css), files: hello.initial },
     chat: {
@@ -477,18 +491,24 @@ function bundleFigure(
       files: chat.initial,
       lazyJsKb: kb(chat.lazyJs),
       lazyChunks: chat.lazyChunks,
+      markdownJsKb: kb(chat.markdownJs),
     },
     deltaJsKb: kb(chat.js - hello.js),
     deltaCssKb: kb(chat.css - hello.css),
-    deltaKb: kb(chat.js + chat.css - hello.js - hello.css),
-    /** The same route with flowbite-svelte's Button stubbed and no flowbite CSS. */
-    withoutFlowbite: {
-      jsKb: kb(lean.js),
-      cssKb: kb(lean.css),
-      deltaJsKb: kb(lean.js - hello.js),
-      deltaCssKb: kb(lean.css - hello.css),
-      deltaKb: kb(lean.js + lean.css - hello.js - hello.css),
+    deltaKb: kb(chat.js + chat.css - base),
+    /** The markdown engine is not in the initial chunks. */
+    markdownLazy: chat.markdownLazy,
+    /** The same route connecting with createChatStore({ url }) (Socket.IO). */
+    socketIo: {
+      deltaKb: kb(socket.js + socket.css - base),
+      mountJsKb: kb(socket.markdownJs + socket.socketJs),
+      socketJsKb: kb(socket.socketJs),
+      /** Initial chunks plus the lazy ones loaded on mount (markdown, socket.io-client). */
+      deltaAtMountKb: kb(socket.js + socket.css + socket.markdownJs + socket.socketJs - base),
+      socketLazy: socket.socketLazy,
     },
+    /** The chat route with flowbite-svelte's CSS too (its plugin and @source). */
+    withFlowbiteCss: { cssKb: kb(flowbite.css), deltaCssKb: kb(flowbite.css - hello.css) },
     highlighterEngineKb: kb(chat.highlighterEngine),
     highlighterLanguagesKb: kb(chat.highlighterLanguages),
     highlighterLanguageCount: chat.highlighterLanguageCount,
@@ -510,9 +530,10 @@ async function main() {
   const helloOut = await buildApp('hello', 'hello.html');
   const composition: Composition = [];
   const chatOut = await buildApp('chat', 'chat.html', { composition });
-  const leanOut = await buildApp('chat-lean', 'chat-lean.html', { stubFlowbite: true });
+  const socketOut = await buildApp('chat-socket', 'chat-socket.html');
+  const flowbiteOut = await buildApp('chat-flowbite', 'chat-flowbite.html');
   const labOut = await buildApp('lab', 'lab.html');
-  const bundle = bundleFigure(helloOut, chatOut, leanOut, composition);
+  const bundle = bundleFigure(helloOut, chatOut, socketOut, flowbiteOut, composition);
 
   const { server, url } = await serve(labOut);
   const browser = await chromium.launch(chromiumLaunchOptions());
@@ -643,10 +664,26 @@ async function main() {
       '',
     ],
     [
-      '   same route, flowbite-svelte stubbed: Δ JS / CSS',
-      `${fixed(bundle.withoutFlowbite.jsKb, 1)} / ${fixed(bundle.withoutFlowbite.cssKb, 1)} KB`,
+      '   lazy, loaded on mount: markdown engine',
+      `${fixed(bundle.chat.markdownJsKb, 1)} KB`,
       '',
-      `Δ ${fixed(bundle.withoutFlowbite.deltaJsKb, 1)} / ${fixed(bundle.withoutFlowbite.deltaCssKb, 1)} KB`,
+      `initial + mount Δ ${fixed(bundle.deltaKb + bundle.chat.markdownJsKb, 1)} KB`,
+      'lazy',
+      bundle.markdownLazy ? 'yes' : 'NO',
+    ],
+    [
+      '   over Socket.IO (url): initial / + on mount',
+      `Δ ${fixed(bundle.socketIo.deltaKb, 1)} KB`,
+      `+ ${fixed(bundle.socketIo.mountJsKb, 1)} KB (socket.io ${fixed(bundle.socketIo.socketJsKb, 1)})`,
+      `initial + mount Δ ${fixed(bundle.socketIo.deltaAtMountKb, 1)} KB`,
+      '≤ 50 KB (initial)',
+      bundle.socketIo.deltaKb <= 50 ? 'MET' : 'MISS',
+    ],
+    [
+      '   with flowbite-svelte CSS too: Δ CSS',
+      `${fixed(bundle.withFlowbiteCss.cssKb, 1)} KB`,
+      '',
+      `Δ ${fixed(bundle.withFlowbiteCss.deltaCssKb, 1)} KB`,
       '',
       '',
     ],

@@ -1,7 +1,8 @@
 import { render, waitFor } from '@testing-library/svelte';
 import { tick } from 'svelte';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import Markdown from '../src/lib/markdown/Markdown.svelte';
+import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 import { CodeHighlighter, type CodeHighlighterEngine } from '../src/lib/markdown/highlight.js';
 import { createHighlightEngine } from '../src/lib/markdown/highlight-engine.js';
 import { answerText, codeAnswer } from './fixtures/transcripts.js';
@@ -18,6 +19,9 @@ function spyHighlighter() {
 
 const answer = answerText(codeAnswer);
 const firstFenceEnd = answer.indexOf('```\n', answer.indexOf('```ts') + 5);
+
+// The markdown engine is a lazy chunk; these tests are about what happens once it is here.
+beforeAll(() => preloadMarkdown());
 
 describe('Markdown code blocks while streaming (runes, jsdom)', () => {
   it('does no highlighting work on an open block; highlights a finished one once', async () => {

@@ -133,7 +133,8 @@ describe('the packed library in a fresh SvelteKit app', () => {
     expect(html).toContain('Consumer chat');
     expect(html).toContain('data-theme="dark"');
     expect(html).toContain('protocol 1, 0 messages');
-    // Tailwind saw the components' classes, and theme.css gave flowbite's palette a default.
+    // With the README's two lines of CSS, Tailwind saw the chat buttons' flowbite classes (from
+    // the library's dist, through theme.css's @source), and theme.css gave the palette a default.
     const assets = join(app, 'build/client/_app/immutable/assets');
     const css = readdirSync(assets)
       .filter((name) => name.endsWith('.css'))

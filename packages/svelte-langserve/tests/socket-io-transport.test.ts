@@ -104,6 +104,36 @@ describe('SocketIoTransport over a real Socket.IO server', () => {
     transport.disconnect();
   });
 
+  it('keeps listeners given before connect() (socket.io-client loads lazily) for the socket', async () => {
+    const transport = new SocketIoTransport({ url });
+    const seen: number[] = [];
+    const kept = transport.on('run:event', (event) => seen.push(event.seq));
+    const dropped: number[] = [];
+    transport.on('run:event', (event) => dropped.push(event.seq))();
+    await connected(transport);
+    await transport.request('conversations:join', { conversationId: 'x' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual([0, 1, 2]);
+    expect(dropped).toEqual([]);
+    kept();
+    transport.disconnect();
+  });
+
+  it('does not open the socket when disconnect() comes while socket.io-client loads', async () => {
+    const transport = new SocketIoTransport({ url });
+    const events: TransportEvent['type'][] = [];
+    transport.onConnection((event) => events.push(event.type));
+    transport.connect();
+    transport.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handshakes).toHaveLength(0);
+    expect(events).toEqual(['connecting']);
+    // A later connect() opens it.
+    await connected(transport);
+    expect(handshakes).toHaveLength(1);
+    transport.disconnect();
+  });
+
   it('reports a refused handshake as a fatal error', async () => {
     const transport = new SocketIoTransport({
       url,

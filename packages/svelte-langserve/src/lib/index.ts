@@ -20,6 +20,7 @@ export {
   Markdown,
   createSanitizer,
   IncrementalMarkdown,
+  preloadMarkdown,
   type CodeHighlighterEngine,
   type CodeHighlighterLoader,
   type CodeHighlighterOptions,

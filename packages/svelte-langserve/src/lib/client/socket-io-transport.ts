@@ -1,4 +1,4 @@
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { ManagerOptions, Socket, SocketOptions, io as connectIo } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
   fail,
@@ -31,42 +31,40 @@ export interface SocketIoTransportOptions {
 }
 
 type ProtocolSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Listener = (...args: unknown[]) => void;
+/** Socket.IO's typed `on`/`off` need literal event names; the generic ones are equivalent. */
+type LooseSocket = {
+  on(event: string, listener: Listener): void;
+  off(event: string, listener: Listener): void;
+};
 
-/** The default transport: Socket.IO 4 over WebSocket, with automatic reconnection. */
+/**
+ * The default transport: Socket.IO 4 over WebSocket, with automatic reconnection.
+ *
+ * socket.io-client (about 13 KB gzip) is a lazy chunk, downloaded by the first `connect()`, so
+ * a page renders before it arrives (ADR 0019). Until the socket exists, requests resolve to a
+ * retryable `unavailable` error (as they do while disconnected) and listeners are kept for it.
+ */
 export class SocketIoTransport implements Transport {
-  readonly #socket: ProtocolSocket;
+  readonly #options: SocketIoTransportOptions;
   readonly #timeoutMs: number;
   readonly #connection = new Emitter<TransportEvent>();
+  /** Server-event listeners by event, attached to the socket once it exists. */
+  readonly #listeners = new Map<string, Set<Listener>>();
+  #socket: ProtocolSocket | undefined;
+  #loading = false;
+  #closed = true;
+  #detach: () => void = () => {};
 
   constructor(options: SocketIoTransportOptions) {
+    this.#options = options;
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
-    const token = options.token;
-    this.#socket = io(options.url, {
-      autoConnect: false,
-      transports: ['websocket'],
-      auth: (send) =>
-        send({
-          protocolVersion: PROTOCOL_VERSION,
-          ...(token ? { token: typeof token === 'function' ? token() : token } : {}),
-        }),
-      ...options.socketOptions,
-    });
-    const socket = this.#socket;
-    socket.on('connect', () =>
-      this.#connection.emit({ type: 'connected', recovered: socket.recovered }),
-    );
-    socket.on('disconnect', (reason) =>
-      this.#connection.emit({ type: 'disconnected', reason, willReconnect: socket.active }),
-    );
-    socket.on('connect_error', (error) =>
-      this.#connection.emit({ type: 'error', message: error.message, fatal: !socket.active }),
-    );
-    socket.io.on('reconnect_attempt', () => this.#connection.emit({ type: 'connecting' }));
     // Reconnect as soon as the tab wakes or the network is back, not only when the backoff
     // timer fires (which may be many seconds away after a long sleep).
     if (typeof window !== 'undefined' && options.reconnectOnWake !== false) {
       const wake = () => {
-        if (this.#closed || socket.connected) return;
+        const socket = this.#socket;
+        if (this.#closed || !socket || socket.connected) return;
         if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
         // Drops the pending backoff and opens a fresh connection now.
         socket.disconnect().connect();
@@ -81,20 +79,71 @@ export class SocketIoTransport implements Transport {
     }
   }
 
-  #closed = true;
-  #detach: () => void = () => {};
+  /** Creates the socket with the loaded client and attaches every listener given so far. */
+  #create(io: typeof connectIo): ProtocolSocket {
+    const options = this.#options;
+    const token = options.token;
+    const socket: ProtocolSocket = io(options.url, {
+      autoConnect: false,
+      transports: ['websocket'],
+      auth: (send) =>
+        send({
+          protocolVersion: PROTOCOL_VERSION,
+          ...(token ? { token: typeof token === 'function' ? token() : token } : {}),
+        }),
+      ...options.socketOptions,
+    });
+    socket.on('connect', () =>
+      this.#connection.emit({ type: 'connected', recovered: socket.recovered }),
+    );
+    socket.on('disconnect', (reason) =>
+      this.#connection.emit({ type: 'disconnected', reason, willReconnect: socket.active }),
+    );
+    socket.on('connect_error', (error) =>
+      this.#connection.emit({ type: 'error', message: error.message, fatal: !socket.active }),
+    );
+    socket.io.on('reconnect_attempt', () => this.#connection.emit({ type: 'connecting' }));
+    const loose = socket as unknown as LooseSocket;
+    for (const [event, listeners] of this.#listeners)
+      for (const listener of listeners) loose.on(event, listener);
+    return socket;
+  }
 
   connect(): void {
     this.#closed = false;
-    if (this.#socket.connected || this.#socket.active) return;
+    const socket = this.#socket;
+    if (socket) {
+      if (socket.connected || socket.active) return;
+      this.#connection.emit({ type: 'connecting' });
+      socket.connect();
+      return;
+    }
+    if (this.#loading) return;
+    this.#loading = true;
     this.#connection.emit({ type: 'connecting' });
-    this.#socket.connect();
+    import('socket.io-client').then(
+      ({ io }) => {
+        this.#loading = false;
+        this.#socket ??= this.#create(io);
+        // disconnect() while it loaded: the socket waits for the next connect().
+        if (!this.#closed) this.#socket.connect();
+      },
+      (error: unknown) => {
+        this.#loading = false;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.#connection.emit({
+          type: 'error',
+          message: `Could not load socket.io-client: ${reason}`,
+          fatal: true,
+        });
+      },
+    );
   }
 
   disconnect(): void {
     this.#closed = true;
     this.#detach();
-    this.#socket.disconnect();
+    this.#socket?.disconnect();
   }
 
   async request<E extends RequestName>(
@@ -102,7 +151,7 @@ export class SocketIoTransport implements Transport {
     payload: RequestPayload<E>,
     options: RequestOptions = {},
   ): Promise<Result<ResponseData<E>>> {
-    if (!this.#socket.connected) return fail('unavailable', 'Not connected to the agent server.');
+    if (!this.#socket?.connected) return fail('unavailable', 'Not connected to the agent server.');
     try {
       // The typed emit cannot be expressed over a generic event name; the map guarantees it.
       const socket = this.#socket.timeout(options.timeoutMs ?? this.#timeoutMs) as unknown as {
@@ -115,14 +164,15 @@ export class SocketIoTransport implements Transport {
   }
 
   on<E extends ServerEventName>(event: E, handler: ServerToClientEvents[E]): Unsubscribe {
-    // Socket.IO's typed `on` needs a literal event name; the generic one is equivalent.
-    const socket = this.#socket as unknown as {
-      on(event: string, handler: (...args: unknown[]) => void): void;
-      off(event: string, handler: (...args: unknown[]) => void): void;
+    const listener = handler as Listener;
+    let listeners = this.#listeners.get(event);
+    if (!listeners) this.#listeners.set(event, (listeners = new Set()));
+    listeners.add(listener);
+    (this.#socket as unknown as LooseSocket | undefined)?.on(event, listener);
+    return () => {
+      listeners.delete(listener);
+      (this.#socket as unknown as LooseSocket | undefined)?.off(event, listener);
     };
-    const listener = handler as (...args: unknown[]) => void;
-    socket.on(event, listener);
-    return () => socket.off(event, listener);
   }
 
   onConnection(handler: (event: TransportEvent) => void): Unsubscribe {

@@ -8,6 +8,7 @@ export {
   type RenderedMarkdown,
 } from './incremental.js';
 export { createSanitizer } from './sanitize.js';
+export { loadedMarkdown, preloadMarkdown, type MarkdownEngine } from './engine.js';
 export {
   CodeHighlighter,
   codeLanguage,
