@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { BranchView } from '../src/lib/client/branches.js';
 import {
   ChatController,
   InMemoryTransport,
   chatReducer,
   initialChatState,
+  messageText,
   siblingPosition,
+  siblingPositions,
   visibleMessages,
   type ChatAction,
   type ChatState,
@@ -112,6 +115,88 @@ describe('message tree', () => {
     expect(state.messages.at(-1)?.parentId).toBe('u1');
     expect(ids(state)).toEqual(['u1', 'a1e']);
     expect(siblingPosition(state, 'a1e')).toMatchObject({ index: 3, count: 4 });
+  });
+});
+
+describe('BranchView (the tree, kept while only text changes)', () => {
+  /** The tree, a1 shown, with a streaming answer to u2 (a2b, a version of a2) that r9 writes. */
+  const streaming = () => {
+    const [start, delta] = runEvents(['Hel'], { runId: 'r9', messageId: 'a2b' });
+    return apply(join(tree), [
+      { type: 'branch-selected', messageId: 'a1' },
+      { type: 'run-event', event: { ...start!, parentId: 'u2' } as never },
+      { type: 'run-event', event: delta! },
+    ]);
+  };
+  const delta = (state: ChatState, text: string): ChatState => {
+    const nextSeq = state.runs.r9!.nextSeq;
+    const [, event] = runEvents([text], { runId: 'r9', messageId: 'a2b' });
+    return chatReducer(state, { type: 'run-event', event: { ...event!, seq: nextSeq } });
+  };
+
+  it('answers as visibleMessages and siblingPositions do', () => {
+    const view = new BranchView();
+    let state = streaming();
+    expect(view.visible(state)).toEqual(visibleMessages(state));
+    expect(view.positions(state.messages)).toEqual(siblingPositions(state.messages));
+    state = chatReducer(state, { type: 'branch-selected', messageId: 'a1b' });
+    expect(view.visible(state).map((message) => message.id)).toEqual(['u1', 'a1b']);
+    expect(view.visible(state)).toEqual(visibleMessages(state));
+    state = chatReducer(state, { type: 'branch-selected', messageId: 'a1' });
+    expect(view.visible(state)).toEqual(visibleMessages(state));
+  });
+
+  it('keeps the positions and every unchanged message across a text delta', () => {
+    const view = new BranchView();
+    const before = streaming();
+    const shown = view.visible(before);
+    const positions = view.positions(before.messages);
+    const after = delta(before, 'lo');
+    const next = view.visible(after);
+    // The same tree: the very same positions map, and only the streaming message replaced.
+    expect(view.positions(after.messages)).toBe(positions);
+    expect(next).not.toBe(shown);
+    expect(next.map((message) => message.id)).toEqual(['u1', 'a1', 'u2', 'a2b']);
+    next.slice(0, -1).forEach((message, index) => expect(message).toBe(shown[index]));
+    expect(messageText(next.at(-1)!)).toBe('Hello');
+    expect(next).toEqual(visibleMessages(after));
+    // Asked again for the same state: the same array.
+    expect(view.visible(after)).toBe(next);
+  });
+
+  it('keeps the shown array when only a message not shown changed', () => {
+    const view = new BranchView();
+    const state = join(tree);
+    const shown = view.visible(state);
+    expect(shown.map((message) => message.id)).not.toContain('a1b');
+    const rated = chatReducer(state, {
+      type: 'feedback-set',
+      messageId: 'a1b',
+      feedback: { value: 1 },
+    });
+    expect(rated.messages).not.toBe(state.messages);
+    expect(view.visible(rated)).toBe(shown);
+  });
+
+  it('works the tree out again when a message is added, removed or re-parented', () => {
+    const view = new BranchView();
+    const state = join(tree);
+    const positions = view.positions(state.messages);
+    view.visible(state);
+    const added = streaming();
+    expect(view.positions(added.messages)).not.toBe(positions);
+    expect(view.positions(added.messages)).toEqual(siblingPositions(added.messages));
+    expect(view.visible(added)).toEqual(visibleMessages(added));
+    const moved = {
+      ...added,
+      messages: added.messages.map((message) =>
+        message.id === 'u2' ? { ...message, parentId: 'a1c' } : message,
+      ),
+    };
+    expect(view.visible(moved)).toEqual(visibleMessages(moved));
+    expect(view.positions(moved.messages)).toEqual(siblingPositions(moved.messages));
+    const removed = { ...moved, messages: moved.messages.slice(0, -1) };
+    expect(view.visible(removed)).toEqual(visibleMessages(removed));
   });
 });
 

@@ -84,6 +84,61 @@ describe('ChatStore (runes)', () => {
     cleanup();
   });
 
+  it('keeps what a text delta does not change: messages shown, sibling positions', async () => {
+    const history = Array.from({ length: 6 }, (_, index) =>
+      userMessage({
+        id: `h${index}`,
+        clientMessageId: `client-h${index}`,
+        ...(index ? { parentId: `h${index - 1}` } : {}),
+      }),
+    );
+    const transport = new InMemoryTransport({
+      handlers: {
+        'agents:list': () => ok({ agents: [agent] }),
+        'conversations:join': () =>
+          ok({ conversation, messages: history, hasMore: false, runs: [] }),
+      },
+    });
+    const frames = manualFrames();
+    const store = new ChatStore(new ChatController({ transport }), frames.schedule);
+    store.connect();
+    await store.open('c1');
+    const [start, first, second] = runEvents(['Hel', 'lo'], { messageId: 'a1' });
+    transport.emit('run:event', { ...start!, parentId: 'h5' } as typeof start & {});
+    transport.emit('run:event', first!);
+    frames.runFrame();
+    const shown = store.visibleMessages;
+    const position = store.siblingsOf('h3');
+    expect(shown.map((message) => message.id)).toEqual([...history.map(({ id }) => id), 'a1']);
+
+    let shownRuns = 0;
+    let positionRuns = 0;
+    const cleanup = $effect.root(() => {
+      $effect(() => {
+        void store.siblingsOf('h3');
+        positionRuns += 1;
+      });
+      $effect(() => {
+        void store.visibleMessages;
+        shownRuns += 1;
+      });
+    });
+    flushSync();
+    transport.emit('run:event', second!);
+    frames.runFrame();
+    flushSync();
+    const next = store.visibleMessages;
+    expect(messageText(next.at(-1)!)).toBe('Hello');
+    // Only the streaming message is new; the rest are the very same objects.
+    next.slice(0, -1).forEach((message, index) => expect(message).toBe(shown[index]));
+    expect(store.siblingsOf('h3')).toBe(position);
+    expect(shownRuns).toBe(2);
+    // Its position did not change: what reads it did not run again.
+    expect(positionRuns).toBe(1);
+    cleanup();
+    store.destroy();
+  });
+
   it('creates a Socket.IO store from a URL and an in-memory one from a transport', () => {
     const remote = createChatStore({ url: 'http://127.0.0.1:9' });
     expect(remote.connection.status).toBe('idle');

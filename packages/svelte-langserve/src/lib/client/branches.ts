@@ -165,3 +165,93 @@ export function showNewest(
   delete next[key];
   return next;
 }
+
+/**
+ * Whether `next` sits where `previous` did in the message tree: same id, parent, kind and
+ * delivery (what {@link messageParents} and the version groups read). Its text may differ.
+ */
+function sameStructure(previous: ChatMessage, next: ChatMessage): boolean {
+  return (
+    previous === next ||
+    (previous.id === next.id &&
+      previous.parentId === next.parentId &&
+      previous.role === next.role &&
+      previous.agentId === next.agentId &&
+      previous.delivery === next.delivery)
+  );
+}
+
+/**
+ * {@link visibleMessages} and {@link siblingPositions} for a list that changes a little at a
+ * time (a streaming answer: one message replaced per token). The tree is worked out again only
+ * when a message is added, removed, moved, re-parented or changes kind or delivery, or when the
+ * selection changes; a new text only replaces that message in the shown branch. What did not
+ * change keeps its identity: the same positions map, and the same shown array when no message
+ * in it changed, so a UI can skip what it already rendered. One instance per list of messages
+ * (e.g. per chat store).
+ */
+export class BranchView {
+  #messages: readonly ChatMessage[] = [];
+  #positions: Map<string, SiblingPosition> | null = null;
+  #selection: Readonly<Record<string, string>> | null = null;
+  #shown: ChatMessage[] = [];
+  /** Where each message of {@link #shown} is in {@link #messages}. */
+  #shownAt: number[] = [];
+  /** Bumped whenever the tree changes, so each cached result knows whether it is stale. */
+  #structure = 0;
+  #shownStructure = -1;
+  #positionsStructure = -1;
+
+  /** Takes `messages` as the current list; forgets the tree if its structure changed. */
+  #sync(messages: readonly ChatMessage[]): void {
+    const previous = this.#messages;
+    if (messages === previous) return;
+    this.#messages = messages;
+    if (messages.length !== previous.length) {
+      this.#structure += 1;
+      return;
+    }
+    for (let index = 0; index < messages.length; index += 1)
+      if (!sameStructure(previous[index]!, messages[index]!)) {
+        this.#structure += 1;
+        return;
+      }
+  }
+
+  /** {@link siblingPositions}`(messages)`: the same map while the tree is unchanged. */
+  positions(messages: readonly ChatMessage[]): Map<string, SiblingPosition> {
+    this.#sync(messages);
+    if (!this.#positions || this.#positionsStructure !== this.#structure) {
+      this.#positions = siblingPositions(messages);
+      this.#positionsStructure = this.#structure;
+    }
+    return this.#positions;
+  }
+
+  /**
+   * {@link visibleMessages}`(state)`: the same array when no message shown changed; a copy with
+   * the changed messages replaced when only their content changed.
+   */
+  visible(state: Pick<ChatState, 'messages' | 'selection'>): ChatMessage[] {
+    const { messages, selection } = state;
+    this.#sync(messages);
+    if (this.#shownStructure !== this.#structure || this.#selection !== selection) {
+      const shown = visibleMessages(state);
+      const indexes = new Map(messages.map((message, index) => [message, index]));
+      this.#shown = shown;
+      this.#shownAt = shown.map((message) => indexes.get(message)!);
+      this.#shownStructure = this.#structure;
+      this.#selection = selection;
+      return shown;
+    }
+    let shown = this.#shown;
+    for (let index = 0; index < shown.length; index += 1) {
+      const current = messages[this.#shownAt[index]!]!;
+      if (current === shown[index]) continue;
+      if (shown === this.#shown) shown = shown.slice();
+      shown[index] = current;
+    }
+    this.#shown = shown;
+    return shown;
+  }
+}

@@ -273,18 +273,29 @@ function updateRunMessage(
   finishMessage?: (message: ChatMessage) => void,
 ): ChatState {
   if (!run) return state;
-  const messages = state.messages.map((message) => {
-    if (message.id !== run.messageId) return message;
+  // Only the run's message changes (searched from the end: it is usually the last one); every
+  // other message keeps its identity.
+  let messages = state.messages;
+  let index = messages.length - 1;
+  while (index >= 0 && messages[index]!.id !== run.messageId) index -= 1;
+  if (index !== -1) {
+    const message = messages[index]!;
     const next: ChatMessage = { ...message, parts: applyRunEventToParts(message.parts, event) };
     finishMessage?.(next);
-    return next;
-  });
-  const status = event.type === 'end' ? event.status : run.status;
-  return finish({
-    ...state,
-    messages,
-    runs: { ...state.runs, [event.runId]: { ...run, status, nextSeq: run.nextSeq + 1 } },
-  });
+    messages = messages.slice();
+    messages[index] = next;
+  }
+  const runs = {
+    ...state.runs,
+    [event.runId]: {
+      ...run,
+      status: event.type === 'end' ? event.status : run.status,
+      nextSeq: run.nextSeq + 1,
+    },
+  };
+  // Only an end changes a run's status or a message's delivery, the inputs of the chat's status:
+  // a delta keeps it, without a pass over every message.
+  return event.type === 'end' ? finish({ ...state, messages, runs }) : { ...state, messages, runs };
 }
 
 /**

@@ -4,8 +4,6 @@ import {
   PresenceTracker,
   type BranchTarget,
   SocketIoTransport,
-  siblingPositions,
-  visibleMessages,
   tokenSubject,
   type ChatControllerOptions,
   type ChatSnapshot,
@@ -15,6 +13,7 @@ import {
   type SendResult,
   type Transport,
 } from '../client/index.js';
+import { BranchView, type SiblingPosition } from '../client/branches.js';
 import {
   fail,
   type FeedbackValue,
@@ -35,6 +34,9 @@ export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport'> & {
   );
 
 type Schedule = (flush: () => void) => void;
+
+/** {@link ChatStore.siblingsOf} of a message with no other version. */
+const ONLY_VERSION: { index: number; count: number } = Object.freeze({ index: 0, count: 1 });
 
 const nextFrame: Schedule = (flush) =>
   typeof requestAnimationFrame === 'function'
@@ -127,8 +129,16 @@ export class ChatStore {
   get hasOlderMessages() {
     return this.#snapshot.chat.hasMore;
   }
-  #visibleMessages = $derived(visibleMessages(this.#snapshot.chat));
-  #siblingPositions = $derived(siblingPositions(this.#snapshot.chat.messages));
+  /**
+   * The branch structure, worked out again only when messages are added, removed or moved (not
+   * on every token of a streaming answer); unchanged results keep their identity, so the
+   * deriveds below stop there and the messages already rendered are not touched.
+   */
+  readonly #branches = new BranchView();
+  #visibleMessages = $derived(this.#branches.visible(this.#snapshot.chat));
+  #siblingPositions = $derived(this.#branches.positions(this.#snapshot.chat.messages));
+  /** `siblingsOf`'s answers, one object per position, so a caller's derived sees no change. */
+  readonly #siblingAnswers = new WeakMap<SiblingPosition, { index: number; count: number }>();
   /**
    * The messages of the branch shown, oldest first: from the root through the chosen version of
    * each message (the newest unless {@link selectBranch} chose another). `messages` holds all.
@@ -139,7 +149,13 @@ export class ChatStore {
   /** A message's place among its versions: `index` is 0-based ("2 of 3" is `{ index: 1, count: 3 }`). */
   siblingsOf(messageId: string): { index: number; count: number } {
     const position = this.#siblingPositions.get(messageId);
-    return position ? { index: position.index, count: position.count } : { index: 0, count: 1 };
+    if (!position) return ONLY_VERSION;
+    let answer = this.#siblingAnswers.get(position);
+    if (!answer) {
+      answer = Object.freeze({ index: position.index, count: position.count });
+      this.#siblingAnswers.set(position, answer);
+    }
+    return answer;
   }
 
   /**
