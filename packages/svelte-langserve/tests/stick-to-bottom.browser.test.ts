@@ -1,8 +1,9 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { render } from 'vitest-browser-svelte';
 import type { ChatMessage } from '../src/lib/client/index.js';
 import MessageList from '../src/lib/components/chat/MessageList.svelte';
+import { stickToBottom } from '../src/lib/components/chat/stick-to-bottom.js';
 
 const message = (index: number): ChatMessage => ({
   id: `m${index}`,
@@ -36,5 +37,85 @@ describe('MessageList scrolling (real Chromium)', () => {
     flushSync();
     await frame();
     expect(list.scrollTop).toBe(0);
+  });
+});
+
+describe('stickToBottom (real Chromium)', () => {
+  /** A 200 px scroll box with `count` 50 px rows, the attachment on it. */
+  function box(count: number) {
+    const element = document.createElement('div');
+    element.style.cssText = 'height: 200px; overflow-y: auto';
+    for (let index = 0; index < count; index += 1) element.append(row(50));
+    document.body.append(element);
+    const detach = stickToBottom(element);
+    const distance = () => element.scrollHeight - element.scrollTop - element.clientHeight;
+    return {
+      element,
+      distance,
+      [Symbol.dispose]: () => {
+        if (typeof detach === 'function') detach();
+        element.remove();
+      },
+    };
+  }
+  function row(height: number) {
+    const element = document.createElement('div');
+    element.style.height = `${height}px`;
+    return element;
+  }
+
+  it('follows content that grows inside a child, before the frame is painted', async () => {
+    using list = box(10);
+    await frame();
+    const last = list.element.lastElementChild as HTMLElement;
+    last.style.height = '300px';
+    // After the next frame's layout (the ResizeObserver's turn), before anything else runs.
+    await frame();
+    await frame();
+    expect(list.distance()).toBeLessThan(1);
+    list.element.append(row(120));
+    await frame();
+    await frame();
+    expect(list.distance()).toBeLessThan(1);
+  });
+
+  it('stays at the bottom when the box itself gets shorter', async () => {
+    using list = box(10);
+    await frame();
+    list.element.style.height = '120px';
+    await frame();
+    await frame();
+    expect(list.distance()).toBeLessThan(1);
+  });
+
+  it('leaves a reader who scrolled up by script in the frame content grew', async () => {
+    using list = box(20);
+    await frame();
+    await frame();
+    list.element.scrollTop = 0;
+    // Same frame, before the scroll event: the content grows.
+    (list.element.lastElementChild as HTMLElement).style.height = '90px';
+    await frame();
+    await frame();
+    expect(list.element.scrollTop).toBe(0);
+    list.element.append(row(80));
+    await frame();
+    await frame();
+    expect(list.element.scrollTop).toBe(0);
+  });
+
+  it('reads no layout when the DOM changes: only after the browser laid the frame out', async () => {
+    using list = box(10);
+    await frame();
+    const reads = vi.spyOn(list.element, 'scrollHeight', 'get');
+    (list.element.lastElementChild as HTMLElement).style.height = '80px';
+    list.element.append(row(60));
+    await Promise.resolve();
+    expect(reads).not.toHaveBeenCalled();
+    await frame();
+    await frame();
+    expect(reads).toHaveBeenCalled();
+    expect(list.distance()).toBeLessThan(1);
+    reads.mockRestore();
   });
 });
