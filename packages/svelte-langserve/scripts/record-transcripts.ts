@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import {
   RECORD_COMMAND,
   RECORDING_ENV,
@@ -52,7 +53,9 @@ for (const run of runs) {
     },
     ...run,
   };
-  writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`);
+  // Formatted as the repository's prettier formats JSON, so `prettier --check` stays quiet.
+  const options = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(JSON.stringify(recording), { ...options, filepath: file }));
   const events = run.steps.map((step) => step.payload.type);
   console.log(
     `${path.relative(process.cwd(), file)}: ${events.length} events, ends ${

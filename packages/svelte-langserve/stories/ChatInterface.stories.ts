@@ -1,14 +1,16 @@
 import type { Meta, StoryObj } from '@storybook/sveltekit';
-import { expect, userEvent, waitFor } from 'storybook/test';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
 import {
   answerText,
   cancelledRun,
   failedRun,
   longAnswer,
   midStream,
+  REASONING_DURATION_MS,
   reasoningAnswer,
   streamingAnswer,
 } from '../tests/fixtures/transcripts.js';
+import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
 import { darkTokens } from '../src/lib/theme/tokens.js';
 import { messageTexts, rgb, streamingCursor, themeElement, visibleText } from './support/dom.js';
 import ScenarioChat from './support/ScenarioChat.svelte';
@@ -79,18 +81,22 @@ export const MidStream: Story = {
   },
 };
 
-/** The model reasons first: "Thinking…" while it does, "Thought for 2 s" above the answer after. */
+/** The model reasons first: "Thinking…" while it does, "Thought for N s" above the answer after. */
 export const Reasoning: Story = {
   args: { scenario: 'reasoning' },
   play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByText('Thinking…', {}, { timeout: 3000 })).toBeVisible();
-    await waitFor(() => expect(canvas.getByText('Thought for 2 s')).toBeVisible(), {
+    const thought = reasoningLabel({ durationMs: REASONING_DURATION_MS }, false);
+    await waitFor(() => expect(canvas.getByText(thought)).toBeVisible(), {
       timeout: 8000,
     });
-    await waitFor(() =>
-      expect(messageTexts(canvasElement, 'assistant')).toEqual([
-        visibleText(answerText(reasoningAnswer)),
-      ]),
+    // The answer streams for about 2 s after the reasoning.
+    await waitFor(
+      () =>
+        expect(messageTexts(canvasElement, 'assistant')).toEqual([
+          visibleText(answerText(reasoningAnswer)),
+        ]),
+      { timeout: 8000 },
     );
     await expect(canvasElement.querySelector('[data-slot="reasoning"]')).not.toHaveAttribute(
       'open',
@@ -267,15 +273,17 @@ export const ToolCallDone: Story = {
   args: { scenario: 'tool-call' },
   play: async ({ canvas, canvasElement, userEvent }) => {
     const call = await toolCallIn(canvasElement, 'completed');
-    await expect(await canvas.findByText(/three times 42 is 126/)).toBeVisible();
+    const { expression } = JSON.parse(TOOL_ARGS) as { expression: string };
+    const { result } = JSON.parse(TOOL_RESULT) as { result: string };
+    await expect(await canvas.findByText(`${expression} = ${result}`)).toBeVisible();
     await expect(call.querySelector('[data-slot="tool-call-result-inline"]')).toHaveTextContent(
       TOOL_RESULT,
     );
-    await userEvent.click(canvas.getByText('calculator'));
+    await userEvent.click(within(call).getAllByText('calculator')[0]!);
     await expect(call).toHaveAttribute('open');
     const args = call.querySelector('[data-slot="tool-call-args"]');
     await expect(args).toBeVisible();
-    await expect(args).toHaveTextContent(JSON.parse(TOOL_ARGS).expression);
+    await expect(args).toHaveTextContent(expression);
     // Opening the call does not follow the end of the list: scroll back to the answer's end.
     const list = canvasElement.querySelector<HTMLElement>('[data-slot="message-list"]')!;
     list.scrollTop = list.scrollHeight;

@@ -3,7 +3,7 @@ import { expect, waitFor } from 'storybook/test';
 import Markdown from '../src/lib/markdown/Markdown.svelte';
 import { answerText, codeAnswer, deltasUntil, midStream } from '../tests/fixtures/transcripts.js';
 
-/** The recorded answer with a TypeScript and a shell block, as it reads once finished. */
+/** The recorded code answer (one TypeScript block), as it reads once finished. */
 const answer = answerText(codeAnswer);
 
 const highlightedBlocks = (root: HTMLElement) => root.querySelectorAll('code[data-highlighted]');
@@ -17,16 +17,16 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Finished blocks, highlighted once the highlighter has loaded; each has a Copy button. */
+/** The finished block, highlighted once the highlighter has loaded, with its Copy button. */
 export const Highlighted: Story = {
   play: async ({ canvas, canvasElement }) => {
-    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(2), {
+    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(1), {
       timeout: 10_000,
     });
     const code = canvasElement.querySelector('code.language-ts');
     await expect(code?.querySelector('[data-token="keyword"]')).toHaveTextContent('import');
-    await expect(code?.querySelector('[data-token="comment"]')).toBeVisible();
-    await expect(canvas.getAllByRole('button', { name: 'Copy code' })).toHaveLength(2);
+    await expect(code?.querySelector('[data-token="string"]')).toBeVisible();
+    await expect(canvas.getAllByRole('button', { name: 'Copy code' })).toHaveLength(1);
   },
 };
 
@@ -35,7 +35,7 @@ export const HighlightedDark: Story = {
   parameters: { themeMode: 'dark' },
   play: async ({ canvasElement }) => {
     await expect(canvasElement.querySelector('[data-theme="dark"]')).not.toBeNull();
-    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(2), {
+    await waitFor(() => expect(highlightedBlocks(canvasElement)).toHaveLength(1), {
       timeout: 10_000,
     });
   },
@@ -44,13 +44,13 @@ export const HighlightedDark: Story = {
 /** Mid-answer, inside the open TypeScript block: plain text, not highlighted until it closes. */
 export const Streaming: Story = {
   args: {
-    text: answerText(midStream(codeAnswer, deltasUntil(codeAnswer, "'run:event'"))),
+    text: answerText(midStream(codeAnswer, deltasUntil(codeAnswer, "'agents:list'"))),
     streaming: true,
   },
   play: async ({ canvasElement }) => {
     const block = canvasElement.querySelector('[data-slot="code-block"]');
     await expect(block).toHaveAttribute('data-closed', 'false');
-    await expect(block).toHaveTextContent("socket.on('run:event'");
+    await expect(block).toHaveTextContent("socket.emit('agents:list'");
     // One cursor, after the code: none on the block's frame.
     await expect(getComputedStyle(block!, '::after').content).toBe('none');
     await expect(getComputedStyle(block!.querySelector('code')!, '::after').content).toBe('""');

@@ -10,10 +10,12 @@ import {
   cancelledRun,
   failedRun,
   midStream,
+  REASONING_DURATION_MS,
   reasoningAnswer,
   streamingAnswer,
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
+import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
 import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
 
 /** One message (`role`'s last) from the chat `transcript` leaves behind. */
@@ -106,7 +108,10 @@ export const Complete: Story = {
 export const Failed: Story = {
   loaders: messageFrom(failedRun),
   play: async ({ canvas }) => {
-    await expect(canvas.getByRole('alert')).toHaveTextContent('did not answer within 30 s');
+    const end = failedRun.steps.at(-1)?.payload;
+    await expect(canvas.getByRole('alert')).toHaveTextContent(
+      end && 'error' in end && end.error ? end.error : 'no error recorded',
+    );
   },
 };
 
@@ -137,11 +142,11 @@ export const ReasoningStreaming: Story = {
   },
 };
 
-/** Reasoning, then the answer: "Thought for 2 s", opened to read the reasoning. */
+/** Reasoning, then the answer: "Thought for N s", opened to read the reasoning. */
 export const WithReasoning: Story = {
   loaders: messageFrom(reasoningAnswer),
   play: async ({ canvas, canvasElement, userEvent }) => {
-    const summary = canvas.getByText('Thought for 2 s');
+    const summary = canvas.getByText(reasoningLabel({ durationMs: REASONING_DURATION_MS }, false));
     await expect(summary).toBeVisible();
     await expect(canvasElement.querySelector('[data-slot="reasoning"]')).toHaveAttribute(
       'data-status',
@@ -150,7 +155,7 @@ export const WithReasoning: Story = {
     await userEvent.click(summary);
     const body = canvasElement.querySelector('[data-slot="reasoning-body"]')!;
     await waitFor(() => expect(body).toBeVisible());
-    await expect(body).toHaveTextContent('7 × 143 = 1,001');
+    await expect(body).toHaveTextContent('I am the offline demo model');
     await expect(messageTexts(canvasElement, 'assistant')).toEqual([
       visibleText(answerText(reasoningAnswer)),
     ]);

@@ -50,7 +50,7 @@ export const Empty: Story = {
 export const Streaming: Story = {
   loaders: after(midStream(streamingAnswer, 14)),
   play: async ({ canvas, canvasElement }) => {
-    await expect(canvas.getByText('Demo assistant')).toBeVisible();
+    await expect(canvas.getByText(demoAgent.name)).toBeVisible();
     await expect(messageTexts(canvasElement, 'assistant')).toEqual([
       visibleText(answerText(midStream(streamingAnswer, 14))),
     ]);

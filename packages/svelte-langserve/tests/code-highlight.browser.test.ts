@@ -4,7 +4,13 @@ import { render } from 'vitest-browser-svelte';
 import { darkTokens, lightTokens } from '../src/lib/theme/tokens.js';
 import { rgb } from '../stories/support/dom.js';
 import ThemedMarkdown from '../stories/support/ThemedMarkdown.svelte';
-import { answerText, codeAnswer, deltasUntil, midStream } from './fixtures/transcripts.js';
+import {
+  answerText,
+  codeAnswer,
+  deltasUntil,
+  midStream,
+  twoCodeBlocksText,
+} from './fixtures/transcripts.js';
 
 /** Modules and chunks this page has fetched whose URL mentions `name`. */
 const fetched = (name: string) =>
@@ -13,7 +19,8 @@ const fetched = (name: string) =>
     .map((entry) => entry.name)
     .filter((url) => url.includes(name));
 
-const answer = answerText(codeAnswer);
+/** Two recorded answers: a TypeScript block, then a shell block. */
+const answer = twoCodeBlocksText;
 
 describe('highlighted code blocks (real Chromium)', () => {
   // First in the file: the page has not loaded the engine yet.
@@ -21,8 +28,8 @@ describe('highlighted code blocks (real Chromium)', () => {
     expect(fetched('highlight-engine')).toEqual([]);
     expect(fetched('lowlight')).toEqual([]);
     // Cut off inside the first code block, which is still open.
-    const open = answerText(midStream(codeAnswer, deltasUntil(codeAnswer, 'socket.on(')));
-    expect(open).not.toContain('```bash');
+    const open = answerText(midStream(codeAnswer, deltasUntil(codeAnswer, 'socket.emit(')));
+    expect(open.split('```')).toHaveLength(2);
     const screen = await render(ThemedMarkdown, { text: open, streaming: true });
     await expect.element(page.getByRole('button', { name: 'Copy code' })).toBeVisible();
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -53,8 +60,8 @@ describe('highlighted code blocks (real Chromium)', () => {
     const keyword = code.querySelector('[data-token="keyword"]')!;
     expect(keyword.textContent).toBe('import');
     expect(getComputedStyle(keyword).color).toBe(rgb(lightTokens['color-accent']));
-    const comment = code.querySelector('[data-token="comment"]')!;
-    expect(getComputedStyle(comment).color).toBe(rgb(lightTokens['color-text-muted']));
+    const number = code.querySelector('[data-token="number"]')!;
+    expect(getComputedStyle(number).color).toBe(rgb(lightTokens['color-warning']));
     expect(code.querySelector('[data-token="string"]')).not.toBeNull();
 
     await page.getByRole('button', { name: 'Copy code' }).first().click();

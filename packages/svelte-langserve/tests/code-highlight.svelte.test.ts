@@ -5,7 +5,7 @@ import Markdown from '../src/lib/markdown/Markdown.svelte';
 import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 import { CodeHighlighter, type CodeHighlighterEngine } from '../src/lib/markdown/highlight.js';
 import { createHighlightEngine } from '../src/lib/markdown/highlight-engine.js';
-import { answerText, codeAnswer } from './fixtures/transcripts.js';
+import { twoCodeBlocksText } from './fixtures/transcripts.js';
 
 /** A highlighter whose engine counts its loads and calls, around the real engine. */
 function spyHighlighter() {
@@ -17,7 +17,8 @@ function spyHighlighter() {
   return { highlighter: new CodeHighlighter({ load }), load, highlight };
 }
 
-const answer = answerText(codeAnswer);
+/** Two recorded answers: a TypeScript block, then a shell block. */
+const answer = twoCodeBlocksText;
 const firstFenceEnd = answer.indexOf('```\n', answer.indexOf('```ts') + 5);
 
 // The markdown engine is a lazy chunk; these tests are about what happens once it is here.

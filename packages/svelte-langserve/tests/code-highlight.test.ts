@@ -11,7 +11,7 @@ import {
   type CodeToken,
 } from '../src/lib/markdown/highlight.js';
 import { IncrementalMarkdown, type MarkdownBlock } from '../src/lib/markdown/incremental.js';
-import { answerText, codeAnswer } from './fixtures/transcripts.js';
+import { twoCodeBlocksText } from './fixtures/transcripts.js';
 
 /** A loader that counts loads and highlight calls, around the real engine. */
 function spyLoader() {
@@ -114,7 +114,7 @@ describe('streaming code: no highlighting work until a block is finished', () =>
     const { load, highlight } = spyLoader();
     const highlighter = new CodeHighlighter({ load });
     const markdown = new IncrementalMarkdown({ sanitize: (html) => html });
-    const answer = answerText(codeAnswer);
+    const answer = twoCodeBlocksText;
     const codeBlocks = (blocks: (MarkdownBlock | null)[]) =>
       blocks.filter((block) => block?.kind === 'code') as Extract<
         MarkdownBlock,

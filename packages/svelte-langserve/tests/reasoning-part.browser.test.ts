@@ -5,7 +5,15 @@ import type { ChatMessage } from '../src/lib/client/index.js';
 import Message from '../src/lib/components/chat/Message.svelte';
 import ReasoningPart from '../src/lib/components/chat/ReasoningPart.svelte';
 import { snapshotAfter } from './fixtures/scripted-server.js';
-import { REASONING_DELTAS, midStream, reasoningAnswer } from './fixtures/transcripts.js';
+import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
+import {
+  REASONING_DELTAS,
+  REASONING_DURATION_MS,
+  answerText,
+  midStream,
+  reasoningAnswer,
+} from './fixtures/transcripts.js';
+import { visibleText } from '../stories/support/dom.js';
 import { messageTexts } from '../stories/support/dom.js';
 
 const answerOf = async (transcript: typeof reasoningAnswer): Promise<ChatMessage> => {
@@ -15,7 +23,7 @@ const answerOf = async (transcript: typeof reasoningAnswer): Promise<ChatMessage
 
 describe('ReasoningPart (real Chromium)', () => {
   it('shows "Thinking…" while the model reasons, collapsed, before any answer text', async () => {
-    const message = await answerOf(midStream(reasoningAnswer, REASONING_DELTAS / 2));
+    const message = await answerOf(midStream(reasoningAnswer, Math.floor(REASONING_DELTAS / 2)));
     const screen = await render(Message, { message });
     const reasoning = screen.container.querySelector('[data-slot="reasoning"]') as HTMLElement;
     expect(reasoning.dataset.status).toBe('streaming');
@@ -24,7 +32,7 @@ describe('ReasoningPart (real Chromium)', () => {
     expect(messageTexts(screen.container, 'assistant')).toEqual(['']);
   });
 
-  it('shows "Thought for 2 s" above the answer; opening it reveals the reasoning', async () => {
+  it('shows "Thought for N s" above the answer; opening it reveals the reasoning', async () => {
     const message = await answerOf(reasoningAnswer);
     const screen = await render(Message, { message });
     const slots = [
@@ -33,12 +41,12 @@ describe('ReasoningPart (real Chromium)', () => {
       .filter((element) => !element.closest('[data-slot="reasoning-body"]'))
       .map((element) => element.getAttribute('data-slot'));
     expect(slots).toEqual(['reasoning', 'markdown']);
-    const body = page.getByText(/7 × 143 = 1,001/);
+    const body = page.getByText(/I am the offline demo model/);
     await expect.element(body).not.toBeVisible();
-    await page.getByText('Thought for 2 s').click();
+    await page.getByText(reasoningLabel({ durationMs: REASONING_DURATION_MS }, false)).click();
     await expect.element(body).toBeVisible();
     expect(messageTexts(screen.container, 'assistant')).toEqual([
-      'No. 1,001 = 7 × 11 × 13, so it is not prime.',
+      visibleText(answerText(reasoningAnswer)),
     ]);
   });
 

@@ -3,6 +3,17 @@ import { IncrementalMarkdown, renderedToHtml } from '../../src/lib/markdown/incr
 
 const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+const BLOCKS = 'p, pre, table, tr, th, td, ul, ol, li, blockquote, h1, h2, h3, h4, h5, h6, hr';
+
+/**
+ * Ends every block element with a space, so block boundaries read as whitespace in
+ * `textContent` however the HTML was laid out (a code block right before a paragraph reads
+ * "} |", not "}|"), as a reader sees them.
+ */
+function spaceBlocks(element: Element): void {
+  for (const block of element.querySelectorAll(BLOCKS)) block.append(' ');
+}
+
 /**
  * The text a reader sees once `markdown` is rendered (whitespace collapsed), for comparing
  * with what an assistant message shows. Fixtures are trusted, so no sanitizer is needed here.
@@ -11,13 +22,14 @@ export function visibleText(markdown: string): string {
   const rendered = new IncrementalMarkdown({ sanitize: (html) => html }).update(markdown);
   const element = document.createElement('div');
   element.innerHTML = renderedToHtml(rendered);
+  spaceBlocks(element);
   return normalize(element.textContent ?? '');
 }
 
 /**
  * The texts of the messages shown, by role, in order: user messages as typed, assistant
  * messages as rendered markdown with whitespace collapsed (compare with {@link visibleText}),
- * without their reasoning parts.
+ * without their reasoning parts and code blocks' headers.
  */
 export function messageTexts(root: ParentNode, role: 'user' | 'assistant'): string[] {
   return [...root.querySelectorAll(`[data-slot="message"][data-role="${role}"]`)].map((message) => {
@@ -25,8 +37,13 @@ export function messageTexts(root: ParentNode, role: 'user' | 'assistant'): stri
       Element | undefined;
     for (const reasoning of element?.querySelectorAll('[data-slot="reasoning"]') ?? [])
       reasoning.remove();
-    const text = element?.textContent ?? '';
-    return role === 'assistant' ? normalize(text) : text;
+    // A code block's header (its language and Copy button) is chrome, not the answer's text.
+    for (const header of element?.querySelectorAll('[data-slot="code-block"] > .sl-code-header') ??
+      [])
+      header.remove();
+    if (role === 'user') return element?.textContent ?? '';
+    if (element) spaceBlocks(element);
+    return normalize(element?.textContent ?? '');
   });
 }
 

@@ -1,6 +1,8 @@
 /**
  * Named chat scenarios for stories: which transcripts the scripted server answers with, what
- * the user sends, and what happens to the connection afterwards.
+ * the user sends, and what happens to the connection afterwards. The transcripts are recorded
+ * from the agent server (`tests/fixtures/transcripts.ts`); the scenarios that say "derived"
+ * reuse a recording for a state the server was not recorded in.
  */
 import type { InMemoryTransport } from '../../src/lib/client/index.js';
 import { createScriptedTransport, type Reply } from '../../tests/fixtures/scripted-server.js';
@@ -60,14 +62,14 @@ const scenarios = {
     prompts: [longAnswer.prompt],
     speed: 0,
   },
-  /** The model reasons (a collapsed "Thinking…") for about 2.4 s, then answers. */
+  /** The model reasons (a collapsed "Thinking…") for about 1.5 s, then answers. */
   reasoning: {
     replies: [{ transcript: reasoningAnswer }],
     prompts: [reasoningAnswer.prompt],
   },
   /** Frozen while the model is still reasoning. */
   'mid-reasoning': {
-    replies: [{ transcript: midStream(reasoningAnswer, REASONING_DELTAS / 2) }],
+    replies: [{ transcript: midStream(reasoningAnswer, Math.floor(REASONING_DELTAS / 2)) }],
     prompts: [reasoningAnswer.prompt],
     speed: 0,
   },
@@ -85,12 +87,14 @@ const scenarios = {
     speed: 0,
     sendRetries: 0,
   },
+  /** Derived: the recorded answer, then the in-memory transport drops the connection. */
   disconnected: {
     replies: [{ transcript: streamingAnswer }],
     prompts: [streamingAnswer.prompt],
     speed: 0,
     afterPrompts: 'drop',
   },
+  /** Derived: the recorded answer, then the transport drops and retries (no server involved). */
   reconnecting: {
     replies: [{ transcript: streamingAnswer }],
     prompts: [streamingAnswer.prompt],
@@ -98,13 +102,16 @@ const scenarios = {
     afterPrompts: 'reconnecting',
   },
   refused: { replies: [], prompts: [], connectOutcome: 'refused' },
-  /** An Arabic question; the (English) answer keeps its own direction. */
+  /**
+   * Derived: an Arabic question, answered with the recorded (English) streaming answer, which
+   * keeps its own direction. The recording was made with an English prompt.
+   */
   'right-to-left': {
     replies: [{ transcript: streamingAnswer }],
     prompts: [RTL_PROMPT],
     speed: 0,
   },
-  /** The agent calls a tool, which is still running (frozen there). */
+  /** The agent calls a tool, which is still running (derived: the recording frozen there). */
   'tool-call-running': {
     replies: [{ transcript: toolCallRunning }],
     prompts: [toolCallRunning.prompt],
