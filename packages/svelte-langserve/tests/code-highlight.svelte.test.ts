@@ -70,9 +70,12 @@ describe('Markdown code blocks while streaming (runes, jsdom)', () => {
     await tick();
     expect(highlight).not.toHaveBeenCalled();
     await screen.rerender({ text, streaming: false });
-    await waitFor(() => expect(screen.container.querySelector('[data-token]')).not.toBeNull());
+    // The language's chunk loads first: on a loaded machine that can take over a second.
+    await waitFor(() => expect(screen.container.querySelector('[data-token]')).not.toBeNull(), {
+      timeout: 10_000,
+    });
     expect(highlight).toHaveBeenCalledTimes(1);
-  });
+  }, 30_000);
 
   it('keeps an unknown language plain without loading anything', async () => {
     const { highlighter, load } = spyHighlighter();
