@@ -40,7 +40,7 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const config = {
   markdownReps: env('BENCH_MARKDOWN_REPS', 5),
   naiveStride: env('BENCH_NAIVE_STRIDE', 8),
-  // At the spec's 100 tokens/s one stream of the fixture takes ~52 s: 2 repetitions × 3 variants.
+  // At the spec's 100 tokens/s one stream of the fixture takes ~52 s: 2 repetitions × 4 variants.
   streamReps: env('BENCH_STREAM_REPS', 2),
   streamRate: env('BENCH_STREAM_RATE', 100),
   history: env('BENCH_HISTORY', 200),
@@ -339,14 +339,14 @@ async function markdownFigure(page: Page) {
   };
 }
 
-type StreamMode = 'library' | 'naive' | 'plain';
+type StreamMode = 'library' | 'unpaced' | 'naive' | 'plain';
 
 async function streamFigure(browser: Browser, url: string) {
   log(
     `2. stream: ${config.streamRate} tokens/s into ChatInterface with ${config.history} earlier messages, ${config.streamReps} repetitions`,
   );
   type Run = Awaited<ReturnType<typeof streamRun>>;
-  const runs: Record<StreamMode, Run[]> = { library: [], naive: [], plain: [] };
+  const runs: Record<StreamMode, Run[]> = { library: [], unpaced: [], naive: [], plain: [] };
   async function streamRun(mode: StreamMode) {
     const page = await openLab(browser, url);
     try {
@@ -376,7 +376,7 @@ async function streamFigure(browser: Browser, url: string) {
       await page.close();
     }
   }
-  const modes: StreamMode[] = ['library', 'naive', 'plain'];
+  const modes: StreamMode[] = ['library', 'unpaced', 'naive', 'plain'];
   for (let rep = 0; rep < config.streamReps; rep += 1) {
     // Rotate the order so no variant always runs first.
     const order = modes.map((_, index) => modes[(index + rep) % modes.length]!);
@@ -399,8 +399,8 @@ async function streamFigure(browser: Browser, url: string) {
       longestAfter10kMs: Math.max(...runs[mode].map((run) => run.longestAfter10kMs)),
     };
   };
-  const ratio = (key: 'scriptMs' | 'taskMs') =>
-    median(runs.library.map((run, index) => run[key] / runs.naive[index]![key]));
+  const ratio = (key: 'scriptMs' | 'taskMs', mode: StreamMode = 'library') =>
+    median(runs[mode].map((run, index) => run[key] / runs.naive[index]![key]));
   // The markdown's own share: each variant minus the plain-text chat of the same repetition.
   const aboveChat = (key: 'scriptMs' | 'taskMs') =>
     median(
@@ -416,6 +416,9 @@ async function streamFigure(browser: Browser, url: string) {
     library: summary('library'),
     naive: summary('naive'),
     plain: summary('plain'),
+    /** The library's Message with Markdown's pacing off (renderIntervalMs 0, ADR 0020). */
+    unpaced: summary('unpaced'),
+    unpacedScriptRatio: ratio('scriptMs', 'unpaced'),
     scriptRatio: ratio('scriptMs'),
     taskRatio: ratio('taskMs'),
     scriptRatioAbovePlain: aboveChat('scriptMs'),
@@ -599,6 +602,14 @@ async function main() {
             `${fixed(stream.library.taskMs, 0)} ms`,
             `${fixed(stream.naive.taskMs, 0)} ms`,
             `${fixed(stream.taskRatio, 3)}×`,
+            '',
+            '',
+          ],
+          [
+            '   same, Markdown unpaced (renderIntervalMs 0)',
+            `${fixed(stream.unpaced.scriptMs, 0)} ms`,
+            '',
+            `${fixed(stream.unpacedScriptRatio, 3)}×`,
             '',
             '',
           ],

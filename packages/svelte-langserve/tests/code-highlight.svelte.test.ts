@@ -27,7 +27,13 @@ beforeAll(() => preloadMarkdown());
 describe('Markdown code blocks while streaming (runes, jsdom)', () => {
   it('does no highlighting work on an open block; highlights a finished one once', async () => {
     const { highlighter, load, highlight } = spyHighlighter();
-    const screen = render(Markdown, { text: '', streaming: true, highlighter });
+    // Every token rendered (no pacing): the test is about highlighting work per render.
+    const screen = render(Markdown, {
+      text: '',
+      streaming: true,
+      highlighter,
+      renderIntervalMs: 0,
+    });
 
     // Token by token through the first code block, up to (not including) its closing fence.
     for (let end = 1; end < firstFenceEnd; end += 2) {

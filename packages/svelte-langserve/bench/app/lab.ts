@@ -68,8 +68,8 @@ interface StreamResult {
   text: string;
 }
 
-/** How messages render in figure 2: the library's Message, naive markdown, or plain text. */
-type StreamMode = 'library' | 'naive' | 'plain';
+/** How messages render in figure 2: the library's Message (paced or not), naive markdown, or plain text. */
+type StreamMode = 'library' | 'unpaced' | 'naive' | 'plain';
 
 const conversationId = 'conv-bench';
 const agent = {

@@ -27,8 +27,14 @@ export const stickToBottom: Attachment<HTMLElement> = (element) => {
     seenHeight = element.scrollHeight;
   };
   const onScroll = () => {
-    seenTop = element.scrollTop;
+    const top = element.scrollTop;
+    const moved = top < seenTop - 1;
+    seenTop = top;
     seenHeight = element.scrollHeight;
+    // A scroll event fires a frame after its scroll. Content that grew in between (text that
+    // lands from a timer, an image, a highlighted block) must not make our own scroll to the
+    // bottom look like a reader who left it: only a move up can unpin.
+    if (pinned && !moved) return;
     pinned = seenHeight - seenTop - element.clientHeight < THRESHOLD;
   };
   // A scroll that ends within the threshold settles at the very bottom: e.g. End pressed while
