@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import type { ChatMessage } from '../src/lib/client/index.js';
 import MessageList from '../src/lib/components/chat/MessageList.svelte';
 import '../stories/stories.css';
 import { longConversation } from '../stories/support/long-conversation.js';
+import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 const frames = async (count: number) => {
@@ -27,6 +28,10 @@ function firstVisible(list: HTMLElement): { id: string; gap: number } {
   }
   return { id: '', gap: 0 };
 }
+
+// Heights are measured here: the markdown engine (a lazy chunk) must not arrive mid-test and
+// turn plain text into rendered markdown under the measurements.
+beforeAll(() => preloadMarkdown());
 
 describe('MessageList: load earlier messages (real Chromium)', () => {
   for (const [older, label] of [

@@ -1,9 +1,10 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import type { ChatMessage } from '../src/lib/client/index.js';
 import MessageList from '../src/lib/components/chat/MessageList.svelte';
+import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 
 /** A message whose height varies with its index (1 to 9 lines, some with a list). */
 const message = (index: number, status: ChatMessage['status'] = 'complete'): ChatMessage => ({
@@ -54,6 +55,10 @@ async function scrollTo(list: HTMLElement, top: number) {
   list.scrollTop = top;
   await frames(4);
 }
+
+// Heights are measured here: the markdown engine (a lazy chunk) must not arrive mid-test and
+// turn plain text into rendered markdown under the measurements.
+beforeAll(() => preloadMarkdown());
 
 describe('MessageList windowing (real Chromium)', () => {
   it('keeps the DOM bounded at the bottom, middle and top of 2,000 messages', async () => {

@@ -1,9 +1,10 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { render } from 'vitest-browser-svelte';
 import type { ChatMessage } from '../src/lib/client/index.js';
 import MessageList from '../src/lib/components/chat/MessageList.svelte';
 import { stickToBottom } from '../src/lib/components/chat/stick-to-bottom.js';
+import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 
 const message = (index: number): ChatMessage => ({
   id: `m${index}`,
@@ -15,6 +16,10 @@ const message = (index: number): ChatMessage => ({
   delivery: 'sent',
 });
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+
+// Heights are measured here: the markdown engine (a lazy chunk) must not arrive mid-test and
+// turn plain text into rendered markdown under the measurements.
+beforeAll(() => preloadMarkdown());
 
 describe('MessageList scrolling (real Chromium)', () => {
   it('follows new messages at the bottom, and leaves a reader who scrolled up alone', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_DATABASE } from './harness.js';
 import { freshPostgresSchema } from './postgres.js';
+import { listeningUrl } from './listening.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -50,22 +51,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     rmSync(folder, { recursive: true, force: true });
     await postgres?.drop();
   };
-  let output = '';
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve((match[1] as string).replace('localhost', '127.0.0.1'));
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', () => reject(new Error(`server exited:\n${output}`)));
-    });
+    const url = await listeningUrl(child);
     return { child, url, exited, dispose };
   } catch (error) {
     await dispose();

@@ -25,6 +25,7 @@ import {
   type RunEvent,
   type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
+import { listeningUrl } from './listening.js';
 
 /** The agent server package (this file is in its `tests/support`). */
 const SERVER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -199,22 +200,8 @@ export async function startRecordingServer(
     }
     rmSync(folder, { recursive: true, force: true });
   };
-  let output = '';
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve((match[1] as string).replace('localhost', '127.0.0.1'));
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', () => reject(new Error(`server exited:\n${output}`)));
-    });
+    const url = await listeningUrl(child);
     return { url, child, dispose };
   } catch (error) {
     await dispose();
