@@ -3,13 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { FastifyInstance } from 'fastify';
-import { io as connect, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
-  type ClientToServerEvents,
   type Message,
   type RunEvent,
-  type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
 import { afterEach } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
@@ -19,9 +16,10 @@ import {
   type DatabaseConfig,
   type LimitsConfig,
 } from '../../src/config.js';
+import { connectClient, type ClientSocket } from './client.js';
 import { freshPostgresSchema } from './postgres.js';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export { connectClient, type ClientSocket };
 
 /** A real server on an ephemeral loopback port. */
 export interface TestServer {
@@ -132,28 +130,6 @@ export async function connectAs(
   const { token, userId } = (await response.json()) as { token: string; userId: string };
   const socket = await connectClient(url, { auth: { protocolVersion: PROTOCOL_VERSION, token } });
   return { socket, userId };
-}
-
-/** Connects a real socket.io-client; resolves once connected. */
-export async function connectClient(
-  url: string,
-  options: { auth?: Record<string, unknown>; extraHeaders?: Record<string, string> } = {},
-): Promise<ClientSocket> {
-  const socket: ClientSocket = connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: options.auth ?? { protocolVersion: PROTOCOL_VERSION },
-    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-  return socket;
 }
 
 /** Per-test servers and sockets (see serverPerTest). */

@@ -13,18 +13,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io as connect, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
   type AgentInfo,
-  type ClientToServerEvents,
   type Conversation,
   type RequestName,
   type RequestPayload,
   type ResponseData,
   type RunEvent,
-  type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
+import { connectClient, type ClientSocket } from './client.js';
 import { listeningUrl } from './listening.js';
 
 /** The agent server package (this file is in its `tests/support`). */
@@ -141,8 +139,6 @@ export const RECORDED_AT = '2026-01-01T00:00:00.000Z';
 /** The id every recorded conversation is given. */
 export const RECORDED_CONVERSATION_ID = 'conv-recorded';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
 /** An agent server process on a free port, with its own SQLite file. */
 export interface RecordingServer {
   url: string;
@@ -218,20 +214,7 @@ async function connectAsRecorder(url: string): Promise<ClientSocket> {
   });
   if (!response.ok) throw new Error(`dev login failed: ${response.status}`);
   const { token } = (await response.json()) as { token: string };
-  const socket: ClientSocket = connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: { protocolVersion: PROTOCOL_VERSION, token },
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-  return socket;
+  return connectClient(url, { auth: { protocolVersion: PROTOCOL_VERSION, token } });
 }
 
 type Emit<E> = (
