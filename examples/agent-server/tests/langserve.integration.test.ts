@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { AIMessageChunk } from 'langchain-core-0.3/messages';
+import { AIMessage, AIMessageChunk } from 'langchain-core-0.3/messages';
 import { RemoteRunnable } from 'langchain-core-0.3/runnables/remote';
+import { RunLog, RunLogPatch } from 'langchain-core-0.3/tracers/log_stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenAuthority } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
@@ -17,6 +18,40 @@ const AGENT_IDS = [
 
 const textOf = (content: unknown): string =>
   typeof content === 'string' ? content : JSON.stringify(content);
+
+/** `value` with its arrays and plain objects copied (class instances, e.g. messages, shared). */
+function copyContainers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyContainers);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  )
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, copyContainers(item)]),
+    );
+  return value;
+}
+
+/**
+ * The run log that `streamLog`'s patches build, and how many patches there were. The ops are
+ * copied as they arrive: `RemoteRunnable.streamLog` applies each patch it yields to a run log
+ * of its own, which shares the patches' objects, so applying them again in place would double
+ * every `add` (docs/http-api.md, pitfalls).
+ */
+async function runLogOf(
+  patches: AsyncIterable<RunLogPatch>,
+): Promise<{ log: RunLog; count: number }> {
+  let log: RunLog | undefined;
+  let count = 0;
+  for await (const received of patches) {
+    count += 1;
+    const patch = new RunLogPatch({ ops: copyContainers(received.ops) as RunLogPatch['ops'] });
+    log = log === undefined ? RunLog.fromRunLogPatch(patch) : log.concat(patch);
+  }
+  if (!log) throw new Error('streamLog sent no patch');
+  return { log, count };
+}
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
@@ -87,6 +122,30 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
       const text = tokens.map((event) => textOf((event.data.chunk as AIMessageChunk).content));
       expect(textOf((events.at(-1)?.data.output as AIMessageChunk).content)).toBe(text.join(''));
     });
+    it('streamLog builds the run log: the answer, its chunks and the model turn', async () => {
+      const expected = textOf((await remote().invoke('Tell me about streaming')).content);
+      const { log, count } = await runLogOf(remote().streamLog('Tell me about streaming'));
+      const { state } = log;
+      expect(state).toMatchObject({ name: agentId, type: 'chain' });
+      expect(state.final_output).toBeInstanceOf(AIMessage);
+      expect(textOf((state.final_output as AIMessage).content)).toBe(expected);
+      const chunks = state.streamed_output as AIMessageChunk[];
+      expect(chunks.length).toBeGreaterThanOrEqual(3);
+      expect(chunks.every((chunk) => chunk instanceof AIMessageChunk)).toBe(true);
+      expect(chunks.map((chunk) => textOf(chunk.content)).join('')).toBe(expected);
+      // One patch per token, the root's start and end, the model turn's start and end.
+      expect(count).toBe(chunks.length + 4);
+      const turns = Object.entries(state.logs);
+      expect(turns).toHaveLength(1);
+      const [key, turn] = turns[0] as [string, (typeof state.logs)[string]];
+      expect(key).toBe(turn.name);
+      expect(turn).toMatchObject({ type: 'llm', tags: [], metadata: { agent_id: agentId } });
+      expect(turn.streamed_output_str.join('')).toBe(expected);
+      expect(turn.streamed_output.every((chunk) => chunk instanceof AIMessageChunk)).toBe(true);
+      expect(Date.parse(turn.start_time)).toBeLessThanOrEqual(Date.parse(turn.end_time ?? ''));
+      const result = turn.final_output as { generations: Array<Array<{ message: AIMessage }>> };
+      expect(textOf(result.generations[0]?.[0]?.message.content)).toBe(expected);
+    });
   });
 
   it('runs the tools of an agent and reports them in stream_events', async () => {
@@ -97,6 +156,43 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
     const toolEnd = events.find((event) => event.event === 'on_tool_end');
     expect(toolEnd).toMatchObject({ name: 'calculator' });
     expect(String(toolEnd?.data.output)).toContain('84');
+  });
+
+  it('stream_log logs tool calls, and its filters choose the sub-runs', async () => {
+    const remote = new RemoteRunnable({ url: `${server.url}/agents/chatbot` });
+    const question = 'What is 12 * (3 + 4)?';
+    const { log } = await runLogOf(remote.streamLog(question));
+    const entries = Object.values(log.state.logs);
+    expect(entries.map((entry) => entry.type)).toContain('llm');
+    expect(log.state.logs.calculator).toMatchObject({
+      name: 'calculator',
+      type: 'tool',
+      inputs: { input: expect.anything() },
+      final_output: { output: expect.stringContaining('84') },
+      end_time: expect.any(String),
+    });
+    expect(textOf((log.state.final_output as AIMessage).content)).toContain('84');
+
+    const toolsOnly = await runLogOf(
+      remote.streamLog(question, undefined, { includeTypes: ['tool'] }),
+    );
+    expect(Object.keys(toolsOnly.log.state.logs)).toEqual(['calculator']);
+    // The root run is not filtered: its chunks and answer are all there.
+    expect(textOf((toolsOnly.log.state.final_output as AIMessage).content)).toContain('84');
+    expect(toolsOnly.log.state.streamed_output.length).toBeGreaterThan(0);
+
+    const noTools = await runLogOf(
+      remote.streamLog(question, undefined, { excludeNames: ['calculator'] }),
+    );
+    expect(Object.values(noTools.log.state.logs).map((entry) => entry.type)).not.toContain('tool');
+    expect(Object.keys(noTools.log.state.logs).length).toBeGreaterThan(0);
+
+    const bad = await post(`${server.url}/agents/chatbot/stream_log`, {
+      input: 'hi',
+      include_names: 'calculator',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error?.issues).toEqual([expect.stringContaining('include_names')]);
   });
 
   it('lists the agents and serves their schemas', async () => {
@@ -205,8 +301,9 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
     const unknown = await post(`${server.url}/agents/ghost/invoke`, { input: 'hi' });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toMatchObject({ code: 'not_found' });
-    const unknownRoute = await fetch(`${server.url}/agents/chatbot/stream_log`, { method: 'POST' });
+    const unknownRoute = await post(`${server.url}/agents/chatbot/playground`, { input: 'hi' });
     expect(unknownRoute.status).toBe(404);
+    expect(unknownRoute.json.error).toMatchObject({ code: 'not_found' });
 
     const limit = server.app.appConfig.limits.maxPayloadBytes;
     const huge = await post(`${server.url}/agents/chatbot/invoke`, {
@@ -227,7 +324,7 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
     const result = await new Validator().validate(document as never);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    for (const route of ['invoke', 'batch', 'stream', 'stream_events', 'feedback'])
+    for (const route of ['invoke', 'batch', 'stream', 'stream_events', 'stream_log', 'feedback'])
       expect(document.paths).toHaveProperty([`/agents/{agentId}/${route}`, 'post']);
     for (const route of ['input_schema', 'output_schema', 'config_schema'])
       expect(document.paths).toHaveProperty([`/agents/{agentId}/${route}`, 'get']);

@@ -9,10 +9,38 @@ export interface ErrorExtra {
   retryable?: boolean;
 }
 
-/** The JSON body of an HTTP error: `{ error: { code, message, retryable, … } }` (the protocol's). */
+/**
+ * What a LangServe client shows of an error: the message, followed by the issues when there
+ * are any (`Invalid input: input.0: …; input.1: …`).
+ */
+export function shownMessage(message: string, issues: readonly string[] = []): string {
+  return issues.length > 0 ? `${message.replace(/\.$/, '')}: ${issues.join('; ')}` : message;
+}
+
+/**
+ * The JSON body of an HTTP error, readable by LangServe's clients and by ours (ADR 0023):
+ *
+ * - `detail`: the message, where LangServe (FastAPI's `HTTPException`) puts it;
+ * - `message`: the same, where LangChain.js's `RemoteRunnable.stream` reads it;
+ * - `error`: the protocol's typed error, `{ code, message, retryable, issues?, limit?,
+ *   retryAfterMs? }`.
+ *
+ * `detail` and `message` carry the issues of an `invalid_payload` too, since LangServe clients
+ * show only that text.
+ */
 export function errorBody(code: ErrorCode, message: string, extra: ErrorExtra = {}) {
   const result = fail(code, message, extra);
-  return { error: result.ok ? undefined : result.error };
+  const shown = shownMessage(message, extra.issues);
+  return { detail: shown, message: shown, error: result.ok ? undefined : result.error };
+}
+
+/**
+ * The data of an `error` event that ends a failed stream: LangServe's `{ status_code,
+ * message }` (what its clients read) and the typed `error`.
+ */
+export function streamErrorData(status: number, code: ErrorCode, message: string) {
+  const result = fail(code, message);
+  return { status_code: status, message, error: result.ok ? undefined : result.error };
 }
 
 /** Sends an error reply (with `Retry-After` when the error says when to retry). */

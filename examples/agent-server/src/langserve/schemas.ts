@@ -9,6 +9,7 @@ import {
   feedbackRequestSchema,
   invokeRequestSchema,
   runnableConfigSchema,
+  streamLogRequestSchema,
 } from './wire.js';
 
 /** A JSON Schema object. */
@@ -70,11 +71,17 @@ export function configJsonSchema(agentId: string, settings: AgentSettingsSpec): 
   };
 }
 
-/** Error bodies: `{ error: { code, message, retryable, issues?, limit?, retryAfterMs? } }`. */
+/**
+ * Error bodies (ADR 0023): `{ detail, message, error: { code, message, retryable, issues?,
+ * limit?, retryAfterMs? } }`. `detail` (LangServe's place) and `message` (where LangChain.js's
+ * `RemoteRunnable` reads) are the text a LangServe client shows: the message and any issues.
+ */
 export const errorBodyJsonSchema: JsonSchema = {
   type: 'object',
-  required: ['error'],
+  required: ['detail', 'message', 'error'],
   properties: {
+    detail: { type: 'string', description: 'What LangServe clients show (as LangServe sends it).' },
+    message: { type: 'string', description: 'The same text, where LangChain.js reads it.' },
     error: {
       type: 'object',
       required: ['code', 'message', 'retryable'],
@@ -103,6 +110,7 @@ const withInput = (schema: JsonSchema, key: 'input' | 'inputs'): JsonSchema => {
 export const requestJsonSchemas = {
   invoke: withInput(jsonSchemaOf(invokeRequestSchema), 'input'),
   batch: withInput(jsonSchemaOf(batchRequestSchema), 'inputs'),
+  streamLog: withInput(jsonSchemaOf(streamLogRequestSchema), 'input'),
   feedback: jsonSchemaOf(feedbackRequestSchema),
   config: jsonSchemaOf(runnableConfigSchema),
 };
@@ -158,7 +166,7 @@ export const responseJsonSchemas = {
   sse: {
     type: 'string',
     description:
-      'Server-sent events: `metadata` ({ run_id }), then `data` events (stream: AI message chunks; stream_events: LangChain v2 events), then `end`; `error` ({ status_code, message }) ends a failed stream.',
+      'Server-sent events: `metadata` ({ run_id }), then `data` events (stream: AI message chunks; stream_events: LangChain v2 events; stream_log: RunLogPatch `{ ops }`), then `end`; `error` ({ status_code, message, error: { code, message, retryable } }) ends a failed stream.',
   },
   agents: {
     type: 'object',

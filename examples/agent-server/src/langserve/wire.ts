@@ -74,6 +74,29 @@ export const invokeRequestSchema = z
   })
   .loose();
 
+const names = z.array(z.string().max(200)).max(100).nullish();
+
+/** LangServe's filters of a log's sub-runs (see `LogFilters` in stream-log.ts). */
+export const logFiltersSchema = z
+  .object({
+    include_names: names,
+    include_types: names,
+    include_tags: names,
+    exclude_names: names,
+    exclude_types: names,
+    exclude_tags: names,
+  })
+  .loose();
+
+/**
+ * The body of `stream_log`: an invoke body with the filters of the log's sub-runs (`diff`,
+ * which LangChain.js sends, is ignored: the log is always sent as patches).
+ */
+export const streamLogRequestSchema = invokeRequestSchema.extend({
+  ...logFiltersSchema.shape,
+  diff: z.boolean().nullish(),
+});
+
 /** The body of `batch`: `config` is one config for all inputs, or one per input. */
 export const batchRequestSchema = z
   .object({

@@ -9,7 +9,7 @@ import type { Agent } from '../agents/agent.js';
 import { TokenError, type TokenAuthority } from '../auth/tokens.js';
 import type { AppConfig } from '../config.js';
 import { ClientClosedError, streamAgentRun } from '../langserve/execute.js';
-import { EventStream, sendError } from '../langserve/http.js';
+import { EventStream, sendError, streamErrorData } from '../langserve/http.js';
 import {
   agentConfigSchema,
   errorBodyJsonSchema,
@@ -19,13 +19,18 @@ import {
   responseJsonSchemas,
   type JsonSchema,
 } from '../langserve/schemas.js';
+import { streamEventsOf } from '../langserve/stream-events.js';
+import { runLogPatchesOf } from '../langserve/stream-log.js';
+import { traceOf, type TracedRun } from '../langserve/trace.js';
 import {
   batchRequestSchema,
   feedbackRequestSchema,
   invokeRequestSchema,
   issuesOf,
+  logFiltersSchema,
   parseChatInput,
   settingsOf,
+  streamLogRequestSchema,
   wireAiMessage,
   type runnableConfigSchema,
 } from '../langserve/wire.js';
@@ -85,14 +90,15 @@ export const langServeRoutes = Object.assign(
 
 /**
  * Serves every agent over LangServe's HTTP protocol under `/agents/<id>/` (invoke, batch,
- * stream, stream_events, input_schema, output_schema, config_schema, feedback), the index
- * `GET /agents`, and the OpenAPI document generated from the route schemas at `/openapi.json`
- * (Swagger UI at `/docs`).
+ * stream, stream_events, stream_log, input_schema, output_schema, config_schema, feedback), the
+ * index `GET /agents`, and the OpenAPI document generated from the route schemas at
+ * `/openapi.json` (Swagger UI at `/docs`).
  *
  * The socket side's rules apply: the Bearer JWT (required in production; anonymous in
  * development), the per-user concurrent-run limit (shared with socket runs), a per-user request
- * rate, the body limit, and typed JSON errors `{ error: { code, message, … } }` without stack
- * traces. A client that disconnects mid-run aborts the run.
+ * rate, the body limit, and JSON errors without stack traces that LangServe clients can read
+ * (`detail`, `message`) and ours can switch over (`error: { code, message, … }`; ADR 0023). A
+ * client that disconnects mid-run aborts the run.
  */
 async function registerLangServeRoutes(
   app: FastifyInstance,
@@ -119,7 +125,7 @@ async function registerLangServeRoutes(
       info: {
         title: 'agent-server',
         description:
-          'Every agent over a LangServe-compatible HTTP API (see docs/http-api.md). Errors are `{ error: { code, message, retryable, issues? } }`.',
+          'Every agent over a LangServe-compatible HTTP API (see docs/http-api.md). Errors are `{ detail, message, error: { code, message, retryable, issues? } }`: `detail` and `message` for LangServe clients, `error` typed.',
         version: '1.0.0',
       },
       components: {
@@ -512,19 +518,31 @@ async function registerLangServeRoutes(
         },
       );
 
-      const streamRoute = (kind: 'stream' | 'stream_events') =>
+      const STREAMS = {
+        stream: {
+          summary: 'Stream the answer as AI message chunks (server-sent events)',
+          body: requestJsonSchemas.invoke,
+        },
+        stream_events: {
+          summary: 'Stream LangChain v2 events of the run (server-sent events)',
+          body: requestJsonSchemas.invoke,
+        },
+        stream_log: {
+          summary:
+            "Stream the run's log as JSON Patch operations on LangChain's RunLog (server-sent events)",
+          body: requestJsonSchemas.streamLog,
+        },
+      };
+      const streamRoute = (kind: keyof typeof STREAMS) =>
         scope.post(
           `/:agentId/${kind}`,
           {
             schema: {
               tags: tag,
-              summary:
-                kind === 'stream'
-                  ? 'Stream the answer as AI message chunks (server-sent events)'
-                  : 'Stream LangChain v2 events of the run (server-sent events)',
+              summary: STREAMS[kind].summary,
               security,
               params,
-              body: requestJsonSchemas.invoke,
+              body: STREAMS[kind].body,
               response: {
                 200: {
                   description: 'text/event-stream',
@@ -535,7 +553,8 @@ async function registerLangServeRoutes(
             },
           },
           async (request, reply) => {
-            const begun = begin(request, reply, invokeRequestSchema, kind);
+            const bodySchema = kind === 'stream_log' ? streamLogRequestSchema : invokeRequestSchema;
+            const begun = begin(request, reply, bodySchema, kind);
             if (!begun) return reply;
             const { agent, body } = begun;
             const run = prepare(agent, body.input, body.config, 'input');
@@ -554,6 +573,13 @@ async function registerLangServeRoutes(
                 signal: controller.signal,
                 timeoutMs: config.runTimeoutMs,
               });
+              const traced: TracedRun = {
+                runId: run.runId,
+                agentId: agent.info.id,
+                model: agent.info.model,
+                input: body.input,
+                responseMetadata: { ...agent.metadata },
+              };
               if (kind === 'stream') {
                 for await (const event of events)
                   if (event.type === 'text-delta')
@@ -561,15 +587,23 @@ async function registerLangServeRoutes(
                       'data',
                       wireAiMessage('AIMessageChunk', event.text, run.runId),
                     );
-              } else await streamEvents(agent, run, body.input, events, stream);
+              } else {
+                const steps = traceOf(events);
+                const data =
+                  kind === 'stream_events'
+                    ? streamEventsOf(traced, steps)
+                    : runLogPatchesOf(traced, steps, logFiltersSchema.parse(body));
+                for await (const item of data) await stream.send('data', item);
+              }
               await stream.send('end');
             } catch (error) {
               if (!(error instanceof ClientClosedError) && stream.open) {
                 request.log.warn({ err: error }, 'LangServe stream failed');
-                await stream.send('error', {
-                  status_code: error instanceof RunTimeoutError ? 504 : 502,
-                  message: userSafeRunError(error),
-                });
+                const status = error instanceof RunTimeoutError ? 504 : 502;
+                await stream.send(
+                  'error',
+                  streamErrorData(status, 'unavailable', userSafeRunError(error)),
+                );
               }
             } finally {
               admission.release();
@@ -580,6 +614,7 @@ async function registerLangServeRoutes(
         );
       streamRoute('stream');
       streamRoute('stream_events');
+      streamRoute('stream_log');
 
       scope.post(
         '/:agentId/feedback',
@@ -624,99 +659,4 @@ async function registerLangServeRoutes(
     },
     { prefix: AGENTS_PREFIX },
   );
-}
-
-/**
- * The run as LangChain `streamEvents` v2 events, built from the one stream adapter's events:
- * `on_chain_start`; per model turn `on_chat_model_start`, `on_chat_model_stream` (one AI message
- * chunk per token) and `on_chat_model_end`; per tool call `on_tool_start` and `on_tool_end`;
- * `on_chain_end` with the whole answer.
- */
-async function streamEvents(
-  agent: Agent,
-  run: PreparedRun,
-  input: unknown,
-  events: AsyncIterable<import('../runs/stream-adapter.js').UnnumberedRunEvent>,
-  stream: EventStream,
-): Promise<void> {
-  const base = { tags: [] as string[], metadata: { agent_id: agent.info.id } };
-  const child = { ...base, parent_ids: [run.runId] };
-  const toolNames = new Map<string, string>();
-  let answer = '';
-  let turn: { id: string; text: string } | null = null;
-  const endTurn = async () => {
-    if (!turn) return;
-    await stream.send('data', {
-      event: 'on_chat_model_end',
-      name: agent.info.model,
-      run_id: turn.id,
-      ...child,
-      data: { output: wireAiMessage('ai', turn.text, turn.id) },
-    });
-    turn = null;
-  };
-  await stream.send('data', {
-    event: 'on_chain_start',
-    name: agent.info.id,
-    run_id: run.runId,
-    ...base,
-    parent_ids: [],
-    data: { input },
-  });
-  for await (const event of events) {
-    if (event.type === 'text-delta') {
-      if (!turn) {
-        turn = { id: randomUUID(), text: '' };
-        await stream.send('data', {
-          event: 'on_chat_model_start',
-          name: agent.info.model,
-          run_id: turn.id,
-          ...child,
-          data: {},
-        });
-      }
-      turn.text += event.text;
-      answer += event.text;
-      await stream.send('data', {
-        event: 'on_chat_model_stream',
-        name: agent.info.model,
-        run_id: turn.id,
-        ...child,
-        data: { chunk: wireAiMessage('AIMessageChunk', event.text, turn.id) },
-      });
-    } else if (event.type === 'tool-call-start') toolNames.set(event.toolCallId, event.name);
-    else if (event.type === 'tool-call-running') {
-      await endTurn();
-      let args: unknown = event.argsText;
-      try {
-        args = JSON.parse(event.argsText);
-      } catch {
-        // Not JSON: passed on as text.
-      }
-      await stream.send('data', {
-        event: 'on_tool_start',
-        name: toolNames.get(event.toolCallId) ?? 'tool',
-        run_id: event.toolCallId,
-        ...child,
-        data: { input: args },
-      });
-    } else if (event.type === 'tool-result') {
-      await stream.send('data', {
-        event: 'on_tool_end',
-        name: toolNames.get(event.toolCallId) ?? 'tool',
-        run_id: event.toolCallId,
-        ...child,
-        data: { output: event.error !== undefined ? { error: event.error } : event.result },
-      });
-    }
-  }
-  await endTurn();
-  await stream.send('data', {
-    event: 'on_chain_end',
-    name: agent.info.id,
-    run_id: run.runId,
-    ...base,
-    parent_ids: [],
-    data: { output: wireAiMessage('ai', answer, run.runId, { ...agent.metadata }) },
-  });
 }
