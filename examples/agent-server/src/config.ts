@@ -37,11 +37,6 @@ export interface AppConfig {
   retryBaseDelayMs: number;
   /** On shutdown, how long running runs may finish before they are interrupted, in ms. */
   shutdownGraceMs: number;
-  /**
-   * How long Socket.IO keeps a dropped socket's session (rooms, missed packets) for a
-   * reconnect to recover, in ms; 0 turns connection-state recovery off (clients re-join).
-   */
-  socketRecoveryMs: number;
   /** Where conversations live: a SQLite file (default), PostgreSQL, or memory (tests). */
   database: DatabaseConfig;
   /**
@@ -52,8 +47,8 @@ export interface AppConfig {
   /** PostgreSQL: an instance silent this long is gone; its running runs become interrupted. */
   instanceLeaseMs: number;
   /**
-   * Redis (`redis://…`): connects the instances' Socket.IO servers (rooms, session recovery,
-   * and runs live on another instance). Unset: one instance.
+   * Redis (`redis://…`): connects the instances' Socket.IO servers (rooms, and runs live on
+   * another instance). Unset: one instance.
    */
   redisUrl?: string;
   /** The Redis stream the instances share (one per deployment). */
@@ -236,7 +231,20 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,100}$/, 'REDIS_STREAM: letters, digits, _ . : - (at most 100)')
     .default('svelte-langserve'),
-  SOCKET_RECOVERY_MS: integer('SOCKET_RECOVERY_MS', 0, 3_600_000, 120_000),
+  // Removed (ADR 0021): Socket.IO's session recovery restored a session, its rooms and its
+  // missed packets before the token was checked. `0` (off) is what always holds now; any
+  // other value is refused, so a deployment that relied on it learns why.
+  SOCKET_RECOVERY_MS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined || value.trim() === '0') return;
+      context.addIssue({
+        code: 'custom',
+        message:
+          'SOCKET_RECOVERY_MS was removed: Socket.IO session recovery is off for security and delivery reasons; reconnecting clients re-join and the server replays the run events they missed (docs/delivery.md). Unset it.',
+      });
+    }),
   JWT_SECRET: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
   JWT_ALGORITHMS: z.string().optional(),
@@ -451,7 +459,6 @@ export function loadConfig(
     modelMaxAttempts: values.MODEL_MAX_ATTEMPTS,
     retryBaseDelayMs: values.RETRY_BASE_DELAY_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
-    socketRecoveryMs: values.SOCKET_RECOVERY_MS,
     database,
     instanceHeartbeatMs: values.INSTANCE_HEARTBEAT_MS,
     instanceLeaseMs: values.INSTANCE_LEASE_MS,

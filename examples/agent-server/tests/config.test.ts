@@ -38,7 +38,6 @@ describe('loadConfig', () => {
       modelMaxAttempts: 3,
       retryBaseDelayMs: 500,
       shutdownGraceMs: 10_000,
-      socketRecoveryMs: 120_000,
       instanceHeartbeatMs: 5000,
       instanceLeaseMs: 30_000,
       redisStream: 'svelte-langserve',
@@ -71,6 +70,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DOCS_DIR: 'some/notes' }).docsDir).toBe(path.resolve('some/notes'));
     expect(loadConfig({ DOCS_DIR: '/srv/docs' }).docsDir).toBe('/srv/docs');
     expect(() => loadConfig({ DOCS_DIR: 'a\0b' })).toThrow(/DOCS_DIR=/);
+  });
+
+  it('refuses SOCKET_RECOVERY_MS, which was removed (ADR 0021), except 0', () => {
+    expect(() => loadConfig({ SOCKET_RECOVERY_MS: '0' })).not.toThrow();
+    expect(() => loadConfig({ SOCKET_RECOVERY_MS: '120000' })).toThrow(
+      /SOCKET_RECOVERY_MS was removed.*re-join/,
+    );
   });
 
   it('reads every variable', () => {

@@ -208,7 +208,7 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
     expect(ann.presence.length).toBe(count);
   });
 
-  it('a session restored after a short drop is online again without a join', async () => {
+  it('after a short drop the session is new (no recovery): online again once it re-joins', async () => {
     const { server, ann, bob, conversationId } = await sharedConversation();
     const login = await fetch(`${server.url}/auth/dev-login`, {
       method: 'POST',
@@ -216,7 +216,7 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
       body: JSON.stringify({ name: 'bob' }),
     });
     const { token, userId } = (await login.json()) as { token: string; userId: string };
-    // A second connection of Bob's that reconnects by itself (and so can be restored).
+    // A second connection of Bob's that reconnects by itself.
     const tab: ClientSocket = connect(server.url, {
       transports: ['websocket'],
       forceNew: true,
@@ -229,7 +229,7 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
     harness.track(tab);
     await new Promise<void>((resolve) => tab.once('connect', () => resolve()));
     data(await tab.emitWithAck('conversations:join', { conversationId }));
-    // Bob's first connection goes away: only the restorable one keeps him online.
+    // Bob's first connection goes away: only the second one keeps him online.
     const first = bob.socket;
     first.disconnect();
     await wait(400);
@@ -237,7 +237,11 @@ describe('shared conversations: invitations and presence (real sockets, two dev-
     tab.io.engine.close(); // a network drop, not a disconnect() by the client
     await waitFor(() => latest(ann.presence, userId)?.online === false);
     await new Promise<void>((resolve) => tab.once('connect', () => resolve()));
-    expect(tab.recovered).toBe(true);
+    // ADR 0021: nothing of the old session comes back, rooms included, until the client joins.
+    expect(tab.recovered).not.toBe(true);
+    await wait(400);
+    expect(latest(ann.presence, userId)?.online).toBe(false);
+    data(await tab.emitWithAck('conversations:join', { conversationId }));
     await waitFor(() => latest(ann.presence, userId)?.online === true);
   });
 

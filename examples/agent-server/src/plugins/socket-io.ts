@@ -16,8 +16,9 @@ import { conversationRoom, type ProtocolServer } from '../socket/types.js';
 
 /**
  * Attaches a typed Socket.IO server to the app's HTTP server: origin check, protocol handshake
- * and token verification, request handlers (with their limits) per socket, presence (published
- * on join, leave, disconnect, invitation and typing), a disconnect when a socket's token
+ * and token verification (on every connection: there is no session recovery, ADR 0021),
+ * request handlers (with their limits) per socket, presence (published on join, leave,
+ * disconnect, invitation and typing), a disconnect when a socket's token
  * expires, and a clean shutdown (live runs end as `interrupted`, then sockets are
  * disconnected, else `app.close()` would wait for them forever).
  *
@@ -40,17 +41,11 @@ export function attachSocketIo(
       methods: ['GET', 'POST'],
     },
     maxHttpBufferSize: config.limits.maxPayloadBytes,
-    // Short drops: Socket.IO restores the session (rooms, data) and sends the packets missed
-    // meanwhile. The handshake middlewares run again, so the token is checked on every
-    // reconnect. Longer drops fall back to a re-join with replay from the last seq.
-    ...(config.socketRecoveryMs > 0
-      ? {
-          connectionStateRecovery: {
-            maxDisconnectionDuration: config.socketRecoveryMs,
-            skipMiddlewares: false,
-          },
-        }
-      : {}),
+    // No Socket.IO connection-state recovery (ADR 0021): it restores a session, its rooms and
+    // its missed packets before any middleware has checked the token, and run events emitted
+    // while the middlewares run are lost. Every reconnect is a new, authenticated session; the
+    // client re-joins and the server replays the run events after the last seq it applied.
+    //
     // CORS does not cover WebSocket upgrades: check the Origin header of every request here.
     // Requests without one come from non-browser clients, which CORS would not restrict either.
     allowRequest: (request, callback) => {
@@ -118,10 +113,6 @@ export function attachSocketIo(
       for (const conversationId of conversationIdsOfRooms(socket.rooms, conversationRoom('')))
         presence.left(conversationId, socket.id);
     });
-    // A restored session is back in its rooms without a join: it is online there again.
-    if (socket.recovered)
-      for (const conversationId of conversationIdsOfRooms(socket.rooms, conversationRoom('')))
-        presence.joined(conversationId);
     registerRequestHandlers({
       socket,
       io,
