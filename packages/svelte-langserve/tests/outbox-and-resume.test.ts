@@ -80,88 +80,94 @@ describe('the outbox (unit: controller over the in-memory transport)', () => {
 });
 
 describe('resuming a live run after a reconnect (unit)', () => {
-  it('re-joins with the last seq applied; the replay completes the text without duplicates', async () => {
-    const events = runEvents(['One', ' two', ' three', ' four']);
-    const [start, d1, d2, d3, d4, end] = events as [
-      RunEvent,
-      RunEvent,
-      RunEvent,
-      RunEvent,
-      RunEvent,
-      RunEvent,
-    ];
-    const runInfo = {
-      id: 'r1',
-      conversationId: 'c1',
-      messageId: 'a1',
-      agentId: 'chatbot',
-      status: 'running' as const,
-      seq: -1,
-    };
-    const joins: Array<RequestPayload<'conversations:join'>> = [];
-    const transport = new InMemoryTransport({
-      handlers: {
-        'agents:list': () => ok({ agents: [agent] }),
-        'conversations:create': () => ok({ conversation }),
-        'conversations:join': (payload, context) => {
-          joins.push(payload);
-          // The server has reached seq 3 ("One two three") while the client applied up to 1.
-          const resumeFrom = payload.runs?.find((entry) => entry.runId === 'r1')?.seq ?? 3;
-          void context.replay(
-            [d1, d2, d3, d4, end]
-              .filter((event) => (event as RunEvent).seq > resumeFrom)
-              .map((event) => ({ event: 'run:event' as const, payload: event as RunEvent })),
-          );
-          return ok({
-            conversation,
-            messages: [
-              userMessage(),
-              {
-                id: 'a1',
-                conversationId: 'c1',
-                role: 'assistant',
-                parts: [{ type: 'text', text: 'One two three' }],
-                status: 'streaming',
-                createdAt: '2026-01-01T00:00:02.000Z',
-                runId: 'r1',
-                agentId: 'chatbot',
-              },
-            ],
-            hasMore: false,
-            runs: [{ ...runInfo, seq: 3 }],
-          });
+  // A session Socket.IO restored may still have missed events (ADR 0021): the client re-joins
+  // on every connection, recovered or not.
+  it.each([{ recovered: false }, { recovered: true }])(
+    're-joins with the last seq applied; the replay completes the text without duplicates (recovered: $recovered)',
+    async ({ recovered }) => {
+      const events = runEvents(['One', ' two', ' three', ' four']);
+      const [start, d1, d2, d3, d4, end] = events as [
+        RunEvent,
+        RunEvent,
+        RunEvent,
+        RunEvent,
+        RunEvent,
+        RunEvent,
+      ];
+      const runInfo = {
+        id: 'r1',
+        conversationId: 'c1',
+        messageId: 'a1',
+        agentId: 'chatbot',
+        status: 'running' as const,
+        seq: -1,
+      };
+      const joins: Array<RequestPayload<'conversations:join'>> = [];
+      const transport = new InMemoryTransport({
+        handlers: {
+          'agents:list': () => ok({ agents: [agent] }),
+          'conversations:create': () => ok({ conversation }),
+          'conversations:join': (payload, context) => {
+            joins.push(payload);
+            // The server has reached seq 3 ("One two three") while the client applied up to 1.
+            const resumeFrom = payload.runs?.find((entry) => entry.runId === 'r1')?.seq ?? 3;
+            void context.replay(
+              [d1, d2, d3, d4, end]
+                .filter((event) => (event as RunEvent).seq > resumeFrom)
+                .map((event) => ({ event: 'run:event' as const, payload: event as RunEvent })),
+            );
+            return ok({
+              conversation,
+              messages: [
+                userMessage(),
+                {
+                  id: 'a1',
+                  conversationId: 'c1',
+                  role: 'assistant',
+                  parts: [{ type: 'text', text: 'One two three' }],
+                  status: 'streaming',
+                  createdAt: '2026-01-01T00:00:02.000Z',
+                  runId: 'r1',
+                  agentId: 'chatbot',
+                },
+              ],
+              hasMore: false,
+              runs: [{ ...runInfo, seq: 3 }],
+            });
+          },
+          'messages:send': (payload: RequestPayload<'messages:send'>) =>
+            ok({
+              message: userMessage({ clientMessageId: payload.clientMessageId }),
+              runs: [runInfo],
+            }),
         },
-        'messages:send': (payload: RequestPayload<'messages:send'>) =>
-          ok({
-            message: userMessage({ clientMessageId: payload.clientMessageId }),
-            runs: [runInfo],
-          }),
-      },
-    });
-    const controller = new ChatController({ transport });
-    controller.connect();
-    await controller.send('Hello');
-    transport.emit('run:event', start);
-    transport.emit('run:event', d1);
-    await settle();
-    expect(messageText(controller.snapshot.chat.messages.at(-1)!)).toBe('One');
+      });
+      const controller = new ChatController({ transport });
+      controller.connect();
+      await controller.send('Hello');
+      transport.emit('run:event', start);
+      transport.emit('run:event', d1);
+      await settle();
+      expect(messageText(controller.snapshot.chat.messages.at(-1)!)).toBe('One');
 
-    const statuses: string[] = [];
-    controller.subscribe((snapshot) => {
-      if (statuses.at(-1) !== snapshot.connection.status) statuses.push(snapshot.connection.status);
-    });
-    transport.drop(true);
-    transport.restore(false);
-    await settle(10);
-    // Connected again, catching up while the join with the resume seqs is answered.
-    expect(statuses).toEqual(['reconnecting', 'connected', 'replaying', 'connected']);
-    // The join named the run and the last seq this client applied.
-    expect(joins.at(-1)).toEqual({ conversationId: 'c1', runs: [{ runId: 'r1', seq: 1 }] });
-    const answer = controller.snapshot.chat.messages.find((message) => message.id === 'a1')!;
-    expect(messageText(answer)).toBe('One two three four');
-    expect(answer.status).toBe('complete');
-    expect(controller.snapshot.chat.runs.r1).toMatchObject({ status: 'completed', nextSeq: 6 });
-  });
+      const statuses: string[] = [];
+      controller.subscribe((snapshot) => {
+        if (statuses.at(-1) !== snapshot.connection.status)
+          statuses.push(snapshot.connection.status);
+      });
+      transport.drop(true);
+      transport.restore(recovered);
+      await settle(10);
+      // Connected again, catching up while the join with the resume seqs is answered.
+      expect(statuses).toEqual(['reconnecting', 'connected', 'replaying', 'connected']);
+      // The join named the run and the last seq this client applied.
+      expect(joins.at(-1)).toEqual({ conversationId: 'c1', runs: [{ runId: 'r1', seq: 1 }] });
+      const answer = controller.snapshot.chat.messages.find((message) => message.id === 'a1')!;
+      expect(messageText(answer)).toBe('One two three four');
+      expect(answer.status).toBe('complete');
+      expect(controller.snapshot.chat.runs.r1).toMatchObject({ status: 'completed', nextSeq: 6 });
+    },
+  );
 
   it('takes the server copy for a run the server cannot replay', async () => {
     const events = runEvents(['One', ' two']);

@@ -128,7 +128,9 @@ export class ChatController {
     this.#subscriptions.push(
       this.#transport.onConnection((event) => {
         this.#connectionEvent(event);
-        if (event.type === 'connected' && !event.recovered) void this.#synchronise();
+        // Every connection re-joins, even one whose session Socket.IO restored: a restored
+        // session can have missed events, and the re-join replays them by seq (ADR 0021).
+        if (event.type === 'connected') void this.#synchronise();
       }),
       this.#transport.on('run:event', (event) => {
         this.#dispatch({ type: 'run-event', event });
