@@ -1,22 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqlConversationStore } from '../src/storage/index.js';
 import {
   connectClient,
   createConversation,
+  deltaText,
   EventLog,
   startServer,
+  TEST_DATABASE,
   wait,
   type ClientSocket,
   type TestServer,
 } from './support/harness.js';
-import { InMemoryConversationStore, type RunRecord } from '../src/conversations/store.js';
+import { freshPostgresStore } from './support/postgres.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
 let server: TestServer | undefined;
 let socket: ClientSocket | undefined;
+/** Run after the server has closed (stores the test opened itself). */
+const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
   socket?.close();
   await server?.close();
+  server = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 describe('messages:send idempotency', () => {
@@ -99,20 +111,70 @@ describe('messages:send idempotency', () => {
   });
 });
 
+/**
+ * A send stores its user message, its runs and their answers in one transaction: a failure (or
+ * a kill -9) between those writes used to leave a message no run answers, and every retry of it
+ * was acknowledged as a duplicate with `runs: []`. The failure here is a real one: a database
+ * trigger refuses one agent's run.
+ */
 describe('messages:send that fails part-way', () => {
-  it('ends the runs it had prepared, so none is left "running" forever', async () => {
-    class FailingSecondRun extends InMemoryConversationStore {
-      runsCreated = 0;
-      override async createRun(run: RunRecord): Promise<RunRecord> {
-        this.runsCreated += 1;
-        if (this.runsCreated === 2) throw new Error('disk full');
-        return super.createRun(run);
-      }
+  /** A migrated store of the dialect under test, with SQL to make it refuse writes. */
+  async function ownStore(): Promise<SqlConversationStore> {
+    if (TEST_DATABASE === 'postgres') {
+      const fresh = await freshPostgresStore();
+      cleanups.push(fresh.dispose);
+      return fresh.store;
     }
-    const store = new FailingSecondRun();
+    const folder = mkdtempSync(path.join(tmpdir(), 'idempotency-test-'));
+    const store = SqlConversationStore.open({
+      dialect: 'sqlite',
+      file: path.join(folder, 'db.sqlite'),
+    });
+    await store.migrate();
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
+    return store;
+  }
+
+  /** Makes the database refuse every run of `agentId` (a real constraint failure, mid-send). */
+  async function refuseRunsOf(store: SqlConversationStore, agentId: string) {
+    if (store.dialect === 'postgres') {
+      await sql
+        .raw(
+          `create function refuse_runs() returns trigger language plpgsql as $$ begin
+             if new.agent_id = '${agentId}' then raise exception 'disk full'; end if;
+             return new;
+           end $$`,
+        )
+        .execute(store.db);
+      await sql
+        .raw(
+          'create trigger refuse_runs before insert on runs for each row execute function refuse_runs()',
+        )
+        .execute(store.db);
+    } else
+      await sql
+        .raw(
+          `create trigger refuse_runs before insert on runs when new.agent_id = '${agentId}'
+           begin select raise(abort, 'disk full'); end`,
+        )
+        .execute(store.db);
+    const drop =
+      store.dialect === 'postgres'
+        ? 'drop trigger refuse_runs on runs'
+        : 'drop trigger refuse_runs';
+    return () => sql.raw(drop).execute(store.db);
+  }
+
+  it('stores nothing when a run cannot be stored; the retry stores the message with all its runs', async () => {
+    const store = await ownStore();
+    const allow = await refuseRunsOf(store, 'code-assistant');
     const model = new ScriptedChatModel({ tokens: ['x'], delayMs: 5 });
     server = await startServer({ model, store });
     socket = await connectClient(server.url);
+    const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
     const payload = {
       conversationId,
@@ -123,13 +185,73 @@ describe('messages:send that fails part-way', () => {
 
     const failed = await socket.emitWithAck('messages:send', payload);
     expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
+    // Not the message, not the first agent's answer or run.
+    expect(await store.listMessages(conversationId)).toEqual([]);
+    expect(await store.findByClientMessageId(conversationId, 'two-agents')).toBeUndefined();
 
-    // The retry finds the stored message; its one prepared run has ended, not hung.
+    await allow();
     const retried = await socket.emitWithAck('messages:send', payload);
-    if (!retried.ok) throw new Error('retry failed');
-    expect(retried.data.runs).toEqual([expect.objectContaining({ status: 'interrupted' })]);
+    if (!retried.ok) throw new Error(`retry failed: ${retried.error.message}`);
+    expect(retried.data.runs.map((run) => [run.agentId, run.status])).toEqual([
+      ['chatbot', 'running'],
+      ['code-assistant', 'running'],
+    ]);
+    for (const run of retried.data.runs) await log.ended(run.id);
+    expect(model.calls).toBe(2);
+    const stored = await store.listRunsByTrigger(retried.data.message.id);
+    expect(stored.map((run) => run.status)).toEqual(['completed', 'completed']);
+  });
+
+  it('a retry of a stored message that has no run (left by a kill -9) creates its runs, once', async () => {
+    const store = await ownStore();
+    const model = new ScriptedChatModel({ tokens: ['answered'], delayMs: 5 });
+    server = await startServer({ model, store });
+    socket = await connectClient(server.url);
+    const log = new EventLog(socket);
+    const conversationId = await createConversation(socket);
+    // What a server that stored the message and its runs in separate writes left when it was
+    // killed between them.
+    const left = await store.appendMessage({
+      id: randomUUID(),
+      conversationId,
+      role: 'user',
+      parts: [{ type: 'text', text: 'Anyone there?' }],
+      status: 'complete',
+      createdAt: new Date().toISOString(),
+      clientMessageId: 'left-alone',
+    });
+
+    const payload = { conversationId, clientMessageId: 'left-alone', text: 'Anyone there?' };
+    // Retries arriving together (a reconnecting client's outbox, twice) create one run.
+    const results = await Promise.all(
+      [1, 2, 3].map(() => socket!.emitWithAck('messages:send', payload)),
+    );
+    const acknowledged = results.map((result) => {
+      if (!result.ok) throw new Error(`retry failed: ${result.error.message}`);
+      return result.data;
+    });
+    for (const data of acknowledged) {
+      expect(data.message.id).toBe(left.id);
+      expect(data.runs).toHaveLength(1);
+    }
+    const runId = acknowledged[0]!.runs[0]!.id;
+    expect(new Set(acknowledged.map((data) => data.runs[0]!.id))).toEqual(new Set([runId]));
+    await log.ended(runId);
+    expect(deltaText(log.forRun(runId))).toBe('answered');
+    expect(model.calls).toBe(1);
+
+    // Later retries report that run; nothing new starts.
+    const later = await socket.emitWithAck('messages:send', payload);
+    expect(later.ok && later.data.runs).toEqual([
+      expect.objectContaining({ id: runId, status: 'completed' }),
+    ]);
     const joined = await socket.emitWithAck('conversations:join', { conversationId });
-    expect(joined.ok && joined.data.runs).toEqual([]);
-    expect(model.calls).toBe(0);
+    expect(
+      joined.ok && joined.data.messages.map((message) => [message.role, message.status]),
+    ).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    expect(model.calls).toBe(1);
   });
 });

@@ -1,13 +1,17 @@
 /**
  * SIGKILL chaos: the real server runs as a child process on one database and is killed
- * (SIGKILL: no shutdown hook runs) at random points — while messages are being sent, while
- * answers stream — then restarted on the same database, {@link CYCLES} times, once on a SQLite
- * file and once on PostgreSQL. After every kill a SQLite file passes SQLite's integrity check;
- * after every restart (on PostgreSQL, once the killed instance's lease has run out):
+ * (SIGKILL: no shutdown hook runs) at random points — 0–5 ms after a send (while it is being
+ * stored), while messages are being sent, while answers stream — then restarted on the same
+ * database, {@link CYCLES} times, once on a SQLite file and once on PostgreSQL. After every kill
+ * a SQLite file passes SQLite's integrity check; after every restart (on PostgreSQL, once the
+ * killed instance's lease has run out):
  *
  * - every acknowledged message is stored exactly once, with the id its acknowledgement gave;
  * - no client message id is stored twice (unacknowledged sends are re-sent with the same id,
  *   acknowledged ones are re-sent too: each is stored at most once);
+ * - every acknowledgement of a send (a re-send too) names at least one run;
+ * - every stored user message has an answer, or a run `interrupted` with the reason: none is
+ *   left that nothing will answer;
  * - no run is left `running` and no message `streaming`: each run is `completed`, or
  *   `interrupted` with the reason shown (the run's and its message's `error`).
  *
@@ -38,6 +42,8 @@ import { connectAs, EventLog, type ClientSocket } from './support/harness.js';
 import { freshPostgresSchema } from './support/postgres.js';
 
 const CYCLES = 20;
+/** The share of cycles whose kill lands 0–5 ms after a send. */
+const KILLS_AFTER_A_SEND = 0.3;
 /** Server processes loading ahead of the one in use. */
 const SPARES_AHEAD = 2;
 const SEED = Number(process.env.KILL9_SEED ?? 0x5eed_0009);
@@ -163,6 +169,7 @@ interface RunRow {
   status: string;
   error: string | null;
   message_id: string;
+  trigger_message_id: string;
 }
 
 /** What a kill left in the database. */
@@ -213,7 +220,11 @@ async function postgresBackend(): Promise<Backend> {
           'select id, client_message_id, role, status, error, run_id from messages order by position',
         )
       ).rows,
-      runs: (await client.query<RunRow>('select id, status, error, message_id from runs')).rows,
+      runs: (
+        await client.query<RunRow>(
+          'select id, status, error, message_id, trigger_message_id from runs',
+        )
+      ).rows,
     }),
     dispose: async () => {
       await client.end();
@@ -234,7 +245,9 @@ function readSqlite(file: string): Snapshot {
           'select id, client_message_id, role, status, error, run_id from messages order by position',
         )
         .all() as MessageRow[],
-      runs: database.prepare('select id, status, error, message_id from runs').all() as RunRow[],
+      runs: database
+        .prepare('select id, status, error, message_id, trigger_message_id from runs')
+        .all() as RunRow[],
     };
   } finally {
     database.close();
@@ -322,7 +335,13 @@ describe.each(['sqlite', 'postgres'] as const)(
       /** Runs the client saw end `completed` before a kill. */
       const seenCompleted = new Set<string>();
       let conversationId: string | undefined;
-      const stats = { sends: 0, resends: 0, killedDuringSends: 0, startMs: [] as number[] };
+      const stats = {
+        sends: 0,
+        resends: 0,
+        killedDuringSends: 0,
+        killsAfterASend: 0,
+        startMs: [] as number[],
+      };
       const startedAt = performance.now();
       const spares: SpareServer[] = [];
       /** Problems seen in acknowledgement callbacks (asserted empty after each cycle). */
@@ -358,6 +377,24 @@ describe.each(['sqlite', 'postgres'] as const)(
         expect(lost, `${where}: acknowledged messages lost (or stored under another id)`).toEqual(
           [],
         );
+        // Every user message is answered, or has a run that says why not. (One without a run
+        // would never be answered: a retry of it is a duplicate.)
+        const answered = new Set(
+          runs
+            .filter(
+              (run) =>
+                run.status === 'completed' ||
+                (run.status === 'interrupted' && run.error === ORPHANED_RUN_ERROR),
+            )
+            .map((run) => run.trigger_message_id),
+        );
+        const unanswered = messages
+          .filter((row) => row.role === 'user' && !answered.has(row.id))
+          .map((row) => row.client_message_id);
+        expect(
+          unanswered,
+          `${where}: user messages without an answer or an interrupted run`,
+        ).toEqual([]);
         for (const run of runs) {
           expect(['completed', 'interrupted'], `${where}: run ${run.id}`).toContain(run.status);
           if (run.status === 'interrupted')
@@ -417,6 +454,8 @@ describe.each(['sqlite', 'postgres'] as const)(
                 { conversationId: conversationId as string, clientMessageId, text },
                 (result) => {
                   if (result.ok) {
+                    if (result.data.runs.length === 0)
+                      failures.push(`${clientMessageId}: acknowledged without a run`);
                     const earlier = acknowledged.get(clientMessageId);
                     // A re-send of an acknowledged message answers with the same message.
                     if (earlier !== undefined && result.data.message.id !== earlier)
@@ -463,22 +502,39 @@ describe.each(['sqlite', 'postgres'] as const)(
           break;
         }
 
-        // New messages, a few milliseconds apart; the kill lands at a random point among them
-        // (early: while they are being sent and stored), while the answers stream, or later
-        // (some answers have completed; the server may be idle).
+        // New messages, a few milliseconds apart; the kill lands 0–5 ms after one of them (while
+        // the server stores it and creates its runs), at a random point among them (early:
+        // while they are being sent and stored), while the answers stream, or later (some
+        // answers have completed; the server may be idle).
         const count = 2 + Math.floor(random() * 3);
         const point = random();
+        const afterSend = point < KILLS_AFTER_A_SEND ? Math.floor(random() * count) : undefined;
         const killAfterMs =
-          point < 0.25 ? random() * 40 : point < 0.8 ? 40 + random() * 700 : 740 + random() * 1500;
+          afterSend !== undefined
+            ? Number.POSITIVE_INFINITY
+            : point < 0.45
+              ? random() * 40
+              : point < 0.85
+                ? 40 + random() * 700
+                : 740 + random() * 1500;
         const killAt = performance.now() + killAfterMs;
-        const kill = setTimeout(() => {
-          child.kill('SIGKILL');
-        }, killAfterMs);
+        const kill =
+          afterSend === undefined
+            ? setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+            : undefined;
         for (let index = 0; index < count && performance.now() < killAt; index += 1) {
           const clientMessageId = `c${cycle}-m${index}`;
           const text = `${TEXTS[Math.floor(random() * TEXTS.length)]} (${clientMessageId})`;
           unacknowledged.set(clientMessageId, text);
           send(clientMessageId, text);
+          if (index === afterSend) {
+            const delayMs = random() * 5;
+            stats.killsAfterASend += 1;
+            // setTimeout waits at least 1 ms; under 1 ms the kill follows the write at once.
+            if (delayMs < 1) setImmediate(() => child.kill('SIGKILL'));
+            else setTimeout(() => child.kill('SIGKILL'), delayMs);
+            break;
+          }
           await new Promise((resolve) => setTimeout(resolve, random() * 25));
         }
         await exited;
@@ -504,6 +560,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         `kill -9 (${dialect}): ${CYCLES} cycles in ${Math.round((performance.now() - startedAt) / 1000)} s (seed ${SEED}); ` +
           `server start (from SIGUSR2 to listening, or waiting for a spare) ${Math.min(...stats.startMs)}–${Math.max(...stats.startMs)} ms; ` +
           `${stats.sends} sends (${stats.resends} re-sends), ${acknowledged.size} messages acknowledged, ` +
+          `${stats.killsAfterASend} kills 0–5 ms after a send, ` +
           `${stats.killedDuringSends} kills left a send unacknowledged; ${runs.length} runs: ` +
           `${runs.length - interrupted.length} completed, ${interrupted.length} interrupted ` +
           `(${completedButInterrupted.length} of them seen completed); ${messages.length} messages`,

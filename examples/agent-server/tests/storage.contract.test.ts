@@ -463,6 +463,74 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
         'not_found',
       );
     });
+    it('stores a question, its runs and their answers in one transaction: all or nothing', async () => {
+      const created = await store.createConversation(conversation());
+      const question = message(created.id, { clientMessageId: 'asked' });
+      const newRuns = () =>
+        [0, 1].map(() => {
+          const answer = message(created.id, {
+            role: 'assistant',
+            status: 'streaming',
+            parentId: question.id,
+          });
+          return { answer, run: runRecord(created.id, answer.id, question.id) };
+        });
+      const first = newRuns();
+      expect(await store.createRuns(first, { question })).toBe(true);
+      expect(await store.listMessages(created.id)).toEqual([
+        question,
+        ...first.map((run) => run.answer),
+      ]);
+      expect((await store.listRunsByTrigger(question.id)).map((run) => run.id)).toEqual(
+        first.map((entry) => entry.run.id),
+      );
+      expect((await store.getConversation(created.id))?.updatedAt).toBe(first[1]!.answer.createdAt);
+
+      // A run that cannot be stored (its id is taken): nothing of the send stays.
+      const retry = message(created.id, { clientMessageId: 'retried' });
+      const failing = newRuns().map((entry) => ({
+        answer: { ...entry.answer, parentId: retry.id },
+        run: { ...entry.run, triggerMessageId: retry.id },
+      }));
+      failing[1]!.run.id = first[0]!.run.id;
+      await expectStoreError(store.createRuns(failing, { question: retry }), 'already_exists');
+      // A question whose client message id is taken: refused the same way.
+      await expectStoreError(
+        store.createRuns(newRuns(), { question: { ...question, id: randomUUID() } }),
+        'already_exists',
+      );
+      expect(await store.findByClientMessageId(created.id, 'retried')).toBeUndefined();
+      expect(await store.listMessages(created.id)).toHaveLength(3);
+      expect(await store.getRun(failing[0]!.run.id)).toBeUndefined();
+      expect((await store.getConversation(created.id))?.updatedAt).toBe(first[1]!.answer.createdAt);
+      await expectStoreError(
+        store.createRuns(newRuns(), { question: message('missing') }),
+        'not_found',
+      );
+
+      // Runs for a stored question (a regenerate): the question is not written again.
+      const more = newRuns();
+      expect(await store.createRuns(more)).toBe(true);
+      expect(await store.listRunsByTrigger(question.id)).toHaveLength(4);
+    });
+
+    it('onlyIfUnanswered: of racing writers answering one message, exactly one stores runs', async () => {
+      const created = await store.createConversation(conversation());
+      const question = await store.appendMessage(message(created.id));
+      const writers = [store, backend.second ?? store];
+      const attempts = Array.from({ length: 8 }, (_, index) => {
+        const answer = message(created.id, { role: 'assistant', parentId: question.id });
+        return (writers[index % writers.length] as ConversationStore).createRuns(
+          [{ answer, run: runRecord(created.id, answer.id, question.id) }],
+          { onlyIfUnanswered: true },
+        );
+      });
+      const results = await Promise.all(attempts);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.listRunsByTrigger(question.id)).toHaveLength(1);
+      expect(await store.listMessages(created.id)).toHaveLength(2);
+    });
+
     it('interrupts the runs and streaming messages a dead process left, and nothing else', async () => {
       const created = await store.createConversation(conversation());
       const trigger = await store.appendMessage(message(created.id));

@@ -44,6 +44,19 @@ export interface SendOutcome {
   retitled?: Conversation;
 }
 
+/** What {@link ConversationService.send} is asked to do. */
+export interface SendInput {
+  conversationId: string;
+  userId: string;
+  /** The client's id for the send: a retry with the same id is the same send. */
+  clientMessageId: string;
+  text: string;
+  agentIds?: string[];
+  settings?: RunSettings;
+  /** The message this one follows (default: the latest); null for a new root. */
+  parentId?: string | null;
+}
+
 /** A conversation as loaded for a join; {@link JoinSnapshot.commit} makes it current. */
 export interface JoinSnapshot {
   /** The page of messages as read from the store (before {@link JoinSnapshot.commit}). */
@@ -289,18 +302,12 @@ export class ConversationService {
   }
 
   /**
-   * Stores a user message and prepares one run per agent (not started: start them after the
-   * acknowledgement). Idempotent on (conversation, client message id).
+   * Stores a user message and prepares one run per agent, in one transaction (not started:
+   * start them after the acknowledgement). Idempotent on (conversation, client message id): a
+   * retry answers the stored message and its runs, or creates the runs of a stored message that
+   * has none.
    */
-  send(input: {
-    conversationId: string;
-    userId: string;
-    clientMessageId: string;
-    text: string;
-    agentIds?: string[];
-    settings?: RunSettings;
-    parentId?: string | null;
-  }): Promise<SendOutcome> {
+  send(input: SendInput): Promise<SendOutcome> {
     const key = `${input.userId}\u0000${input.conversationId}\u0000${input.clientMessageId}`;
     const inFlight = this.#sendsInFlight.get(key);
     // A retry shares the send in flight, but only a member's: anyone else is refused first.
@@ -380,39 +387,30 @@ export class ConversationService {
     return outcome.run;
   }
 
-  async #send(input: {
-    conversationId: string;
-    userId: string;
-    clientMessageId: string;
-    text: string;
-    agentIds?: string[];
-    settings?: RunSettings;
-    parentId?: string | null;
-  }): Promise<SendOutcome> {
+  async #send(input: SendInput): Promise<SendOutcome> {
     const { conversation } = await this.#requireAccess(input.conversationId, input.userId);
     const existing = await this.#store.findByClientMessageId(
       input.conversationId,
       input.clientMessageId,
     );
-    if (existing) return this.#duplicateOf(existing);
-    if (this.#runs.closing)
-      throw new ServiceError('unavailable', 'The server is shutting down. Try again.', true);
-    const agents = this.#resolveAgents(input.agentIds, conversation.agentIds);
-    const planned = this.#plan(agents, input.settings);
+    if (existing) return this.#retryOf(existing, conversation, input);
+    const planned = this.#planSend(conversation, input);
     const parentId = await this.#parentFor(conversation.id, input.parentId);
-    let message: Message;
+    const message: Message = {
+      id: randomUUID(),
+      conversationId: conversation.id,
+      ...(parentId ? { parentId } : {}),
+      role: 'user',
+      parts: [{ type: 'text', text: input.text }],
+      status: 'complete',
+      createdAt: new Date().toISOString(),
+      clientMessageId: input.clientMessageId,
+      authorId: input.userId,
+    };
+    let runs: Run[];
     try {
-      message = await this.#store.appendMessage({
-        id: randomUUID(),
-        conversationId: conversation.id,
-        ...(parentId ? { parentId } : {}),
-        role: 'user',
-        parts: [{ type: 'text', text: input.text }],
-        status: 'complete',
-        createdAt: new Date().toISOString(),
-        clientMessageId: input.clientMessageId,
-        authorId: input.userId,
-      });
+      // The message and its runs in one transaction: stored together or not at all.
+      runs = await this.#runs.prepare(message, planned, { storeTrigger: true });
     } catch (error) {
       // Another writer (another server instance) stored the same client message id first: the
       // database's unique constraint decided, and this is a retry of that send.
@@ -421,28 +419,59 @@ export class ConversationService {
           input.conversationId,
           input.clientMessageId,
         );
-        if (winner) return this.#duplicateOf(winner);
+        if (winner) return this.#retryOf(winner, conversation, input);
       }
       if (isStoreError(error, 'not_found'))
         throw new ServiceError('not_found', NO_SUCH_CONVERSATION);
       throw error;
     }
-    const runs: Run[] = [];
-    try {
-      for (const { agent, settings } of planned)
-        runs.push(await this.#runs.prepare(agent, message, settings));
-    } catch (error) {
-      // Runs prepared before the failure would never start: end them, so none hangs "running".
-      for (const run of runs) run.interrupt();
-      throw error;
-    }
-    // A conversation still called "New conversation" is named after its first message.
-    let retitled: Conversation | undefined;
-    if (conversation.title === DEFAULT_TITLE)
-      retitled = await this.#store.updateConversation(conversation.id, {
-        title: titleFrom(input.text),
-      });
-    return { message, runs, duplicateRuns: null, ...(retitled ? { retitled } : {}) };
+    return { message, runs, duplicateRuns: null, ...(await this.#retitle(conversation, message)) };
+  }
+
+  /**
+   * A retry of a send whose message is stored: its runs as they are now. A stored message with
+   * no run at all (left by a version that stored a message and its runs in separate writes and
+   * was killed between them) would never be answered: the retry creates its runs, as the send
+   * would have, and they start after the acknowledgement.
+   */
+  async #retryOf(
+    existing: Message,
+    conversation: Conversation,
+    input: SendInput,
+  ): Promise<SendOutcome> {
+    const duplicate = await this.#duplicateOf(existing);
+    if (duplicate.duplicateRuns?.length) return duplicate;
+    const planned = this.#planSend(conversation, input);
+    // Of retries racing on several instances, only the first creates runs.
+    const runs = await this.#runs.prepare(existing, planned, { onlyIfUnanswered: true });
+    if (runs.length === 0) return this.#duplicateOf(existing);
+    return {
+      message: existing,
+      runs,
+      duplicateRuns: null,
+      ...(await this.#retitle(conversation, existing)),
+    };
+  }
+
+  /** The runs a send starts, checked before anything is stored. */
+  #planSend(conversation: Conversation, input: SendInput) {
+    if (this.#runs.closing)
+      throw new ServiceError('unavailable', 'The server is shutting down. Try again.', true);
+    const agents = this.#resolveAgents(input.agentIds, conversation.agentIds);
+    return this.#plan(agents, input.settings);
+  }
+
+  /** A conversation still called "New conversation" is named after its first message. */
+  async #retitle(
+    conversation: Conversation,
+    message: Message,
+  ): Promise<{ retitled?: Conversation }> {
+    if (conversation.title !== DEFAULT_TITLE) return {};
+    const text = message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    const retitled = await this.#store.updateConversation(conversation.id, {
+      title: titleFrom(text),
+    });
+    return retitled ? { retitled } : {};
   }
 
   #asDuplicate(outcome: SendOutcome): SendOutcome {
@@ -520,16 +549,8 @@ export class ConversationService {
       input.agentIds ?? (answer.agentId ? [answer.agentId] : undefined),
       conversation.agentIds,
     );
-    const planned = this.#plan(agents, input.settings);
-    const runs: Run[] = [];
-    try {
-      for (const { agent, settings } of planned)
-        runs.push(await this.#runs.prepare(agent, trigger, settings));
-    } catch (error) {
-      for (const run of runs) run.interrupt();
-      throw error;
-    }
-    return runs;
+    // The runs and their answers in one transaction: stored together or not at all.
+    return this.#runs.prepare(trigger, this.#plan(agents, input.settings));
   }
 
   async #duplicateOf(existing: Message): Promise<SendOutcome> {

@@ -31,6 +31,27 @@ export interface RunRecord {
   instanceId?: string;
 }
 
+/** A run to store with the empty answer it writes (see {@link ConversationStore.createRuns}). */
+export interface NewRun {
+  /** The run's answer: an assistant message, usually empty and `streaming`. */
+  answer: Message;
+  run: RunRecord;
+}
+
+/** Options of {@link ConversationStore.createRuns}. */
+export interface CreateRunsOptions {
+  /**
+   * The user message the runs answer, when it is new (a send): stored first, in the same
+   * transaction, as {@link ConversationStore.appendMessage} stores it.
+   */
+  question?: Message;
+  /**
+   * Store nothing, and answer false, when the runs' trigger already has runs: checked inside
+   * the transaction, so of several callers racing to answer one message only the first does.
+   */
+  onlyIfUnanswered?: boolean;
+}
+
 /** An answer {@link ConversationStore.interruptOrphanedRuns} ended. */
 export interface OrphanedRun {
   conversationId: string;
@@ -192,6 +213,15 @@ export interface ConversationStore {
 
   /** Stores a run. Throws `already_exists` for a taken id, `not_found` without its messages. */
   createRun(run: RunRecord): Promise<RunRecord>;
+  /**
+   * Stores runs answering one user message, each with its answer, and the `question` first when
+   * it is new: all in one transaction, so a crash never leaves a user message without its runs
+   * or an answer without its run. Everything or nothing is stored; the errors are
+   * {@link ConversationStore.appendMessage}'s and {@link ConversationStore.createRun}'s. Also
+   * moves the conversation's `updatedAt` forward. Answers whether the runs were stored (false
+   * only with `onlyIfUnanswered`).
+   */
+  createRuns(runs: readonly NewRun[], options?: CreateRunsOptions): Promise<boolean>;
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Ends a run: its terminal status, and what it measured (attempts, timings, usage, error). */
   updateRunStatus(
@@ -365,6 +395,11 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async appendMessage(message: Message): Promise<Message> {
+    return this.#append(message);
+  }
+
+  /** {@link appendMessage} without a pause: {@link createRuns} is atomic by never awaiting. */
+  #append(message: Message): Message {
     const conversation = this.#conversations.get(message.conversationId);
     const ids = this.#messageIdsByConversation.get(message.conversationId);
     if (!conversation || !ids)
@@ -404,6 +439,10 @@ export class InMemoryConversationStore implements ConversationStore {
   }
 
   async createRun(run: RunRecord): Promise<RunRecord> {
+    return this.#createRun(run);
+  }
+
+  #createRun(run: RunRecord): RunRecord {
     if (this.#runs.has(run.id))
       throw new StoreError('already_exists', `Run ${run.id} already exists.`);
     if (!this.#messages.has(run.messageId) || !this.#messages.has(run.triggerMessageId))
@@ -411,6 +450,39 @@ export class InMemoryConversationStore implements ConversationStore {
     const stored: RunRecord = { attempt: 1, ...copy(run) };
     this.#runs.set(run.id, stored);
     return copy(stored);
+  }
+
+  async createRuns(runs: readonly NewRun[], options: CreateRunsOptions = {}): Promise<boolean> {
+    const triggerId = runs[0]?.run.triggerMessageId;
+    if (options.onlyIfUnanswered && this.#hasRuns(triggerId)) return false;
+    const messages = [
+      ...(options.question ? [options.question] : []),
+      ...runs.map((r) => r.answer),
+    ];
+    const conversation = this.#conversations.get(messages[0]?.conversationId ?? '');
+    const updatedAt = conversation?.updatedAt;
+    const stored: { messages: Message[]; runs: string[] } = { messages: [], runs: [] };
+    try {
+      for (const message of messages) stored.messages.push(this.#append(message));
+      for (const { run } of runs) stored.runs.push(this.#createRun(run).id);
+    } catch (error) {
+      // Undone as a failed transaction is: nothing of it stays.
+      for (const runId of stored.runs) this.#runs.delete(runId);
+      for (const message of stored.messages) {
+        this.#messages.delete(message.id);
+        const ids = this.#messageIdsByConversation.get(message.conversationId);
+        ids?.splice(ids.lastIndexOf(message.id), 1);
+      }
+      if (conversation && updatedAt !== undefined) conversation.updatedAt = updatedAt;
+      throw error;
+    }
+    return true;
+  }
+
+  #hasRuns(triggerMessageId: string | undefined): boolean {
+    for (const run of this.#runs.values())
+      if (run.triggerMessageId === triggerMessageId) return true;
+    return false;
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

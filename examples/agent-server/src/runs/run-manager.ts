@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Message, RunEvent, RunInfo } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
-import { runInfoFromRecord, type ConversationStore } from '../conversations/store.js';
+import {
+  runInfoFromRecord,
+  type ConversationStore,
+  type RunRecord,
+} from '../conversations/store.js';
 import type { RunSettings } from 'svelte-langserve/protocol';
 import { Run, type RunPolicy } from './run.js';
 
@@ -21,6 +25,12 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** This server instance, recorded on every run (see `ConversationStore.heartbeat`). */
   instanceId?: string;
+}
+
+/** An agent to run and the settings it runs with (see {@link RunManager.prepare}). */
+export interface PlannedRun {
+  agent: Agent;
+  settings?: RunSettings;
 }
 
 /** What {@link RunManager.cancel} reports. */
@@ -81,62 +91,72 @@ export class RunManager {
   }
 
   /**
-   * Creates a run of `agent` answering `trigger`: stores an empty `streaming` assistant message
-   * and the run record. The run emits nothing until {@link Run.start}.
+   * Creates one run per planned agent answering `trigger`. One transaction
+   * (`ConversationStore.createRuns`) stores each run's record and empty `streaming` answer, and
+   * first `trigger` itself with `storeTrigger` (a new user message): a crash never leaves a user
+   * message without its runs. With `onlyIfUnanswered`, nothing is created (`[]`) when `trigger`
+   * has runs already. The runs emit nothing until {@link Run.start}.
    */
   async prepare(
-    agent: Agent,
     trigger: Message,
-    settings?: RunSettings,
-    userId?: string,
-  ): Promise<Run> {
-    const { store } = this.#options;
-    const id = randomUUID();
-    const messageId = randomUUID();
+    planned: readonly PlannedRun[],
+    options: { storeTrigger?: boolean; onlyIfUnanswered?: boolean } = {},
+  ): Promise<Run[]> {
+    const { store, instanceId } = this.#options;
     const createdAt = new Date().toISOString();
-    await store.appendMessage({
-      id: messageId,
-      conversationId: trigger.conversationId,
-      role: 'assistant',
-      parts: [{ type: 'text', text: '' }],
-      status: 'streaming',
-      createdAt,
-      agentId: agent.info.id,
-      runId: id,
-      metadata: agent.metadata,
-      // An answer's parent in the message tree is the user message it replies to.
-      parentId: trigger.id,
+    const drafts = planned.map(({ agent, settings }) => {
+      const id = randomUUID();
+      const answer: Message = {
+        id: randomUUID(),
+        conversationId: trigger.conversationId,
+        role: 'assistant',
+        parts: [{ type: 'text', text: '' }],
+        status: 'streaming',
+        createdAt,
+        agentId: agent.info.id,
+        runId: id,
+        metadata: agent.metadata,
+        // An answer's parent in the message tree is the user message it replies to.
+        parentId: trigger.id,
+      };
+      const run: RunRecord = {
+        id,
+        conversationId: trigger.conversationId,
+        messageId: answer.id,
+        triggerMessageId: trigger.id,
+        agentId: agent.info.id,
+        status: 'running',
+        createdAt,
+        ...(instanceId !== undefined ? { instanceId } : {}),
+      };
+      return { answer, run, agent, settings };
     });
-    await store.createRun({
-      id,
-      conversationId: trigger.conversationId,
-      messageId,
-      triggerMessageId: trigger.id,
-      agentId: agent.info.id,
-      status: 'running',
-      createdAt,
-      ...(this.#options.instanceId !== undefined ? { instanceId: this.#options.instanceId } : {}),
+    const stored = await store.createRuns(drafts, {
+      ...(options.storeTrigger ? { question: trigger } : {}),
+      ...(options.onlyIfUnanswered ? { onlyIfUnanswered: true } : {}),
     });
-    const run = new Run({
-      id,
-      conversationId: trigger.conversationId,
-      messageId,
-      triggerMessageId: trigger.id,
-      agent,
-      createdAt,
-      store,
-      emit: (event) => this.#options.emit(trigger.conversationId, event),
-      flushIntervalMs: this.#options.flushIntervalMs,
-      logger: this.#options.logger,
-      ...(settings ? { settings } : {}),
-      ...(this.#options.policy ? { policy: this.#options.policy } : {}),
+    if (!stored) return [];
+    return drafts.map(({ run: { id }, answer, agent, settings }) => {
+      const run = new Run({
+        id,
+        conversationId: trigger.conversationId,
+        messageId: answer.id,
+        triggerMessageId: trigger.id,
+        agent,
+        createdAt,
+        store,
+        emit: (event) => this.#options.emit(trigger.conversationId, event),
+        flushIntervalMs: this.#options.flushIntervalMs,
+        logger: this.#options.logger,
+        ...(settings ? { settings } : {}),
+        ...(this.#options.policy ? { policy: this.#options.policy } : {}),
+      });
+      this.#runs.set(id, run);
+      void run.done.then(() => this.#retire(id));
+      // Shutting down while this run was being prepared: it must not start.
+      if (this.#closing) run.interrupt();
+      return run;
     });
-    this.#runs.set(id, run);
-    if (userId !== undefined) this.#owners.set(id, { userId });
-    void run.done.then(() => this.#retire(id));
-    // Shutting down while this run was being prepared: it must not start.
-    if (this.#closing) run.interrupt();
-    return run;
   }
 
   /**

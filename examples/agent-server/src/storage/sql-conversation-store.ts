@@ -17,11 +17,13 @@ import {
   type ConversationPage,
   type ConversationPatch,
   type ConversationStore,
+  type CreateRunsOptions,
   type Feedback,
   type Member,
   type MessagePage,
   type MessagePageOptions,
   type MessagePatch,
+  type NewRun,
   type OrphanedRun,
   type OrphanSweep,
   type RunEndDetails,
@@ -370,34 +372,55 @@ export class SqlConversationStore implements ConversationStore {
     try {
       await this.#db.transaction().execute(async (trx) => {
         await this.#insertMessage(trx, message);
-        await trx
-          .updateTable('conversations')
-          .set({ updated_at: message.createdAt })
-          .where('id', '=', message.conversationId)
-          .where('updated_at', '<', message.createdAt)
-          .execute();
+        await this.#touchConversation(trx, message);
       });
     } catch (error) {
-      const kind = constraintKind(error);
-      if (kind === 'unique') {
-        const clientId = isClientMessageIdViolation(error);
-        throw new StoreError(
-          'already_exists',
-          clientId
-            ? `A message with client message id ${message.clientMessageId} already exists.`
-            : `Message ${message.id} already exists.`,
-          { cause: error },
-        );
-      }
-      if (kind === 'foreign_key')
-        throw new StoreError(
-          'not_found',
-          `Conversation ${message.conversationId} (or the parent message) does not exist.`,
-          { cause: error },
-        );
-      throw error;
+      throw messageWriteError(error, message);
     }
     return structuredClone(message);
+  }
+
+  async createRuns(runs: readonly NewRun[], options: CreateRunsOptions = {}): Promise<boolean> {
+    const { question } = options;
+    const triggerId = runs[0]?.run.triggerMessageId;
+    const messages = [...(question ? [question] : []), ...runs.map((run) => run.answer)];
+    const latest = messages.reduce<Message | undefined>(
+      (newest, message) => (newest && newest.createdAt >= message.createdAt ? newest : message),
+      undefined,
+    );
+    /** The row being written (a failure names it). */
+    let writing: Message | RunRecord | undefined;
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        if (options.onlyIfUnanswered && triggerId !== undefined) {
+          // PostgreSQL: the trigger's row lock makes racing callers check one after another
+          // (each statement then sees the runs the one before committed). SQLite: one writer.
+          await trx
+            .selectFrom('messages')
+            .select('id')
+            .where('id', '=', triggerId)
+            .$if(this.dialect === 'postgres', (query) => query.forUpdate())
+            .execute();
+          const answered = await trx
+            .selectFrom('runs')
+            .select('id')
+            .where('trigger_message_id', '=', triggerId)
+            .limit(1)
+            .executeTakeFirst();
+          if (answered) return false;
+        }
+        for (const message of messages) await this.#insertMessage(trx, (writing = message));
+        for (const { run } of runs) await this.#insertRun(trx, (writing = run));
+        writing = undefined;
+        if (latest) await this.#touchConversation(trx, latest);
+        return true;
+      });
+    } catch (error) {
+      if (writing === undefined) throw error;
+      throw 'role' in writing
+        ? messageWriteError(error, writing)
+        : runWriteError(error, writing.id);
+    }
   }
 
   async updateMessage(id: string, patch: MessagePatch): Promise<Message | undefined> {
@@ -436,33 +459,11 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   async createRun(run: RunRecord): Promise<RunRecord> {
-    const row = await guarded(
-      () =>
-        this.#db
-          .insertInto('runs')
-          .values({
-            id: run.id,
-            conversation_id: run.conversationId,
-            message_id: run.messageId,
-            trigger_message_id: run.triggerMessageId,
-            agent_id: run.agentId,
-            status: run.status,
-            attempt: run.attempt ?? 1,
-            created_at: run.createdAt,
-            started_at: run.startedAt ?? null,
-            ended_at: run.endedAt ?? null,
-            usage: run.usage === undefined ? null : JSON.stringify(run.usage),
-            error: run.error ?? null,
-            instance_id: run.instanceId ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      {
-        unique: `Run ${run.id} already exists.`,
-        foreignKey: `The conversation or messages of run ${run.id} do not exist.`,
-      },
-    );
-    return this.#run(row);
+    try {
+      return this.#run(await this.#insertRun(this.#db, run));
+    } catch (error) {
+      throw runWriteError(error, run.id);
+    }
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -656,6 +657,38 @@ export class SqlConversationStore implements ConversationStore {
     return Number(result.numDeletedRows) > 0;
   }
 
+  #insertRun(db: Kysely<DatabaseSchema>, run: RunRecord) {
+    return db
+      .insertInto('runs')
+      .values({
+        id: run.id,
+        conversation_id: run.conversationId,
+        message_id: run.messageId,
+        trigger_message_id: run.triggerMessageId,
+        agent_id: run.agentId,
+        status: run.status,
+        attempt: run.attempt ?? 1,
+        created_at: run.createdAt,
+        started_at: run.startedAt ?? null,
+        ended_at: run.endedAt ?? null,
+        usage: run.usage === undefined ? null : JSON.stringify(run.usage),
+        error: run.error ?? null,
+        instance_id: run.instanceId ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Moves the conversation's `updatedAt` forward to `message`'s `createdAt`. */
+  #touchConversation(trx: Transaction<DatabaseSchema>, message: Message) {
+    return trx
+      .updateTable('conversations')
+      .set({ updated_at: message.createdAt })
+      .where('id', '=', message.conversationId)
+      .where('updated_at', '<', message.createdAt)
+      .execute();
+  }
+
   #insertMessage(trx: Transaction<DatabaseSchema>, message: Message) {
     return trx
       .insertInto('messages')
@@ -746,6 +779,40 @@ export class SqlConversationStore implements ConversationStore {
     if (row.comment !== null) feedback.comment = row.comment;
     return feedback;
   }
+}
+
+/** The {@link StoreError} of a failed message insert (as `appendMessage` throws it). */
+function messageWriteError(error: unknown, message: Message): unknown {
+  const kind = constraintKind(error);
+  if (kind === 'unique')
+    return new StoreError(
+      'already_exists',
+      isClientMessageIdViolation(error)
+        ? `A message with client message id ${message.clientMessageId} already exists.`
+        : `Message ${message.id} already exists.`,
+      { cause: error },
+    );
+  if (kind === 'foreign_key')
+    return new StoreError(
+      'not_found',
+      `Conversation ${message.conversationId} (or the parent message) does not exist.`,
+      { cause: error },
+    );
+  return error;
+}
+
+/** The {@link StoreError} of a failed run insert. */
+function runWriteError(error: unknown, runId: string): unknown {
+  const kind = constraintKind(error);
+  if (kind === 'unique')
+    return new StoreError('already_exists', `Run ${runId} already exists.`, { cause: error });
+  if (kind === 'foreign_key')
+    return new StoreError(
+      'not_found',
+      `The conversation or messages of run ${runId} do not exist.`,
+      { cause: error },
+    );
+  return error;
 }
 
 /** Whether a unique violation is the (conversation, client message id) one. */

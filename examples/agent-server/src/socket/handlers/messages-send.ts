@@ -6,10 +6,11 @@ import { userIdOf } from './user.js';
 
 /**
  * `messages:send`: stores the user message and starts one run per agent. Idempotent on
- * (conversationId, clientMessageId). The acknowledgement goes out before `message:created` and
- * before any run's start event. A text longer than the configured maximum (`message_length`) or
- * a send that would take the user over their concurrent runs (`concurrent_runs`) is refused
- * with `limit_exceeded` before anything is stored.
+ * (conversationId, clientMessageId): a retry answers the stored message and its runs (and starts
+ * the runs of a stored message that has none). The acknowledgement goes out before
+ * `message:created` and before any run's start event. A text longer than the configured maximum
+ * (`message_length`) or a send that would take the user over their concurrent runs
+ * (`concurrent_runs`) is refused with `limit_exceeded` before anything is stored.
  */
 export const messagesSend = defineHandler({
   event: 'messages:send',
