@@ -10,7 +10,7 @@ import {
   reasoningAnswer,
   streamingAnswer,
 } from '../tests/fixtures/transcripts.js';
-import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
+import { reasoningLabel } from '../src/lib/components/message/reasoning-label.js';
 import { darkTokens } from '../src/lib/theme/tokens.js';
 import { messageTexts, rgb, streamingCursor, themeElement, visibleText } from './support/dom.js';
 import ScenarioChat from './support/ScenarioChat.svelte';

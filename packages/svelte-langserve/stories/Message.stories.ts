@@ -15,7 +15,7 @@ import {
   streamingAnswer,
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
-import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
+import { reasoningLabel } from '../src/lib/components/message/reasoning-label.js';
 import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
 
 /** One message (`role`'s last) from the chat `transcript` leaves behind. */

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/sveltekit';
 import { expect } from 'storybook/test';
-import MessageError from '../src/lib/components/chat/MessageError.svelte';
+import MessageError from '../src/lib/components/message/MessageError.svelte';
 
 const meta = {
   title: 'Chat/Parts/MessageError',

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/sveltekit';
 import { expect, waitFor } from 'storybook/test';
-import ReasoningPart from '../src/lib/components/chat/ReasoningPart.svelte';
+import ReasoningPart from '../src/lib/components/message/ReasoningPart.svelte';
 
 const text =
   'The user asks whether 1,001 is prime. It is odd and its digits sum to 2; **7 × 143 = 1,001**, so it is not.';

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/sveltekit';
 import { expect } from 'storybook/test';
-import ToolCall from '../src/lib/components/chat/ToolCall.svelte';
+import ToolCall from '../src/lib/components/message/ToolCall.svelte';
 import type { ToolCallPart } from '../src/lib/protocol/index.js';
 
 const part = (overrides: Partial<ToolCallPart>): ToolCallPart => ({

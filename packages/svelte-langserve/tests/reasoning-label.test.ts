@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
+import { reasoningLabel } from '../src/lib/components/message/reasoning-label.js';
 
 describe('reasoningLabel', () => {
   it('says Thinking… while streaming, whatever the duration', () => {

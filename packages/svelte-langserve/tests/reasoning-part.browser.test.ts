@@ -3,9 +3,9 @@ import { page } from 'vitest/browser';
 import { render } from 'vitest-browser-svelte';
 import type { ChatMessage } from '../src/lib/client/index.js';
 import Message from '../src/lib/components/chat/Message.svelte';
-import ReasoningPart from '../src/lib/components/chat/ReasoningPart.svelte';
+import ReasoningPart from '../src/lib/components/message/ReasoningPart.svelte';
 import { snapshotAfter } from './fixtures/scripted-server.js';
-import { reasoningLabel } from '../src/lib/components/chat/reasoning-label.js';
+import { reasoningLabel } from '../src/lib/components/message/reasoning-label.js';
 import {
   REASONING_DELTAS,
   REASONING_DURATION_MS,

@@ -11,6 +11,7 @@
  */
 export * from './components/chat/index.js';
 export * from './components/config/index.js';
+export * from './components/message/index.js';
 export * from './components/conversations/index.js';
 export * from './components/presence/index.js';
 export * from './theme/index.js';
