@@ -17,7 +17,13 @@ export interface RunManagerOptions {
   emit: (conversationId: string, event: RunEvent) => void;
   flushIntervalMs: number;
   logger: FastifyBaseLogger;
-  /** How many ended runs (and their events) stay in memory. @default 500 */
+  /**
+   * How long an ended run (with its events) stays in memory after its final state is stored, in
+   * ms: a client that re-joins within this time has the events it missed replayed; later it is
+   * told the run is `unreplayable` and takes the stored answer. @default DEFAULT_RETAIN_ENDED_RUNS_MS
+   */
+  retainEndedRunsMs?: number;
+  /** At most this many ended runs stay in memory, however recent. @default 500 */
   retainEndedRuns?: number;
   /** Timeouts and retries of every run. @default DEFAULT_RUN_POLICY */
   policy?: RunPolicy;
@@ -26,6 +32,12 @@ export interface RunManagerOptions {
   /** This server instance, recorded on every run (see `ConversationStore.heartbeat`). */
   instanceId?: string;
 }
+
+/**
+ * How long ended runs are kept for replay by default: a minute covers a dropped connection's
+ * reconnects (the library's client retries within seconds) and a page reload.
+ */
+export const DEFAULT_RETAIN_ENDED_RUNS_MS = 60_000;
 
 /** An agent to run and the settings it runs with (see {@link RunManager.prepare}). */
 export interface PlannedRun {
@@ -68,13 +80,17 @@ export async function underAdmission<T>(
 }
 
 /**
- * Creates, tracks, cancels and interrupts runs. Live runs (and recently ended ones, with their
- * emitted events) are kept in memory.
+ * Creates, tracks, cancels and interrupts runs. Live runs are kept in memory, and so are ended
+ * ones, with their emitted events, for `retainEndedRunsMs` after they are stored (at most
+ * `retainEndedRuns` of them): long enough for a late re-join to have its missed events replayed.
  */
 export class RunManager {
   readonly #options: RunManagerOptions;
   readonly #runs = new Map<string, Run>();
-  readonly #ended: string[] = [];
+  /** Ended runs still held, oldest first, with when they were retired (`performance.now()`). */
+  readonly #ended: Array<{ runId: string; at: number }> = [];
+  /** Drops the oldest ended run when its retention period is over. */
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Who started each live run (the sender's user id) and by which send, if known. */
   readonly #owners = new Map<string, { userId: string; sendKey?: string }>();
   /** Run slots reserved for sends still being stored. */
@@ -258,15 +274,42 @@ export class RunManager {
     }
     for (const run of live) if (run.live) run.interrupt();
     await Promise.all(live.map((run) => run.done));
+    clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+  }
+
+  /** How many ended runs are held in memory (for their replay). */
+  get endedRunCount(): number {
+    return this.#ended.length;
   }
 
   #retire(runId: string): void {
     this.#owners.delete(runId);
-    this.#ended.push(runId);
+    this.#ended.push({ runId, at: performance.now() });
+    this.#dropExpired();
+  }
+
+  /**
+   * Drops the ended runs past their retention period, and the oldest beyond the count, then
+   * sets a timer for the next one to expire (unref'd: it never holds the process open).
+   */
+  #dropExpired(): void {
+    const keepMs = this.#options.retainEndedRunsMs ?? DEFAULT_RETAIN_ENDED_RUNS_MS;
     const keep = this.#options.retainEndedRuns ?? 500;
-    while (this.#ended.length > keep) {
-      const oldest = this.#ended.shift();
-      if (oldest) this.#runs.delete(oldest);
+    const now = performance.now();
+    for (;;) {
+      const oldest = this.#ended[0];
+      if (!oldest || (this.#ended.length <= keep && now - oldest.at < keepMs)) break;
+      this.#ended.shift();
+      this.#runs.delete(oldest.runId);
     }
+    clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+    const next = this.#ended[0];
+    if (!next || this.#closing) return;
+    // Whole seconds: runs ending together share one timer list (a run may stay up to 1 s longer).
+    const delay = Math.ceil((next.at + keepMs - now) / 1000) * 1000;
+    this.#expiryTimer = setTimeout(() => this.#dropExpired(), delay);
+    this.#expiryTimer.unref?.();
   }
 }

@@ -485,20 +485,21 @@ export class Run {
     const text = this.#buffer;
     this.#buffer = '';
     this.#lastDeltaAt = performance.now();
-    const fields = {
-      runId: this.id,
-      conversationId: this.conversationId,
-      seq: this.#seq + 1,
-      text,
-    };
+    const { id: runId, conversationId } = this;
+    const seq = this.#seq + 1;
+    // Object literals, not a spread of shared fields: every delta then shares one hidden class
+    // (a spread object gets its own, ~300 bytes more per event held for replay).
     const delta: RunEvent =
       this.#bufferType === 'reasoning-delta'
         ? {
-            ...fields,
+            runId,
+            conversationId,
+            seq,
+            text,
             type: 'reasoning-delta',
             durationMs: Math.round(this.#lastDeltaAt - this.#reasoningStartedAt),
           }
-        : { ...fields, type: 'text-delta' };
+        : { runId, conversationId, seq, text, type: 'text-delta' };
     this.#parts = applyRunEventToParts(this.#parts, delta);
     this.#emit(delta);
     this.#schedulePersist();
