@@ -25,6 +25,8 @@ export default defineConfig({
       'flowbite-svelte/Range.svelte',
       'flowbite-svelte/Select.svelte',
       'flowbite-svelte/Toggle.svelte',
+      'katex',
+      'mermaid',
     ],
   },
   test: {

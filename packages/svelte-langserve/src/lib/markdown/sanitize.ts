@@ -66,7 +66,7 @@ const unescapeCss = (value: string) =>
  * attributes (`fill`, `mask`, `filter`, `clip-path`, `marker-*`, `cursor`) are parsed as CSS,
  * and Chromium fetches `url(https://…)` in them. Only same-document `url(#id)` is kept.
  */
-const loadsInCss = (value: string) =>
+export const loadsInCss = (value: string) =>
   /\b(url|image-set|image|src|cross-fade)\s*\(\s*(?!['"]?#)/i.test(unescapeCss(value));
 
 /**
@@ -119,7 +119,8 @@ export function createSanitizer(
     FORBID_TAGS,
     FORBID_ATTR: ['style', 'srcset'],
     ALLOW_DATA_ATTR: false,
-    ADD_ATTR: ['target', 'data-blocked-image'],
+    // `data-math`: math placeholders (the TeX as text) that KaTeX renders later (math.ts).
+    ADD_ATTR: ['target', 'data-blocked-image', 'data-math'],
   });
   return (html) => purify.sanitize(html);
 }
