@@ -340,6 +340,7 @@ describe.each(['sqlite', 'postgres'] as const)(
         resends: 0,
         killedDuringSends: 0,
         killsAfterASend: 0,
+        storedUnacknowledged: 0,
         startMs: [] as number[],
       };
       const startedAt = performance.now();
@@ -549,6 +550,11 @@ describe.each(['sqlite', 'postgres'] as const)(
         if (dialect === 'sqlite')
           expect(after.integrity, `integrity_check after kill ${cycle} (seed ${SEED})`).toBe('ok');
         expect(after.foreignKeyViolations).toEqual([]);
+        // Sends stored (with their runs) whose acknowledgement the kill beat: their runs had not
+        // started, or had only just, and the restart must end them with the reason.
+        stats.storedUnacknowledged += after.messages.filter(
+          (row) => row.client_message_id !== null && unacknowledged.has(row.client_message_id),
+        ).length;
       }
 
       const { runs, messages } = await backend.read();
@@ -561,7 +567,8 @@ describe.each(['sqlite', 'postgres'] as const)(
           `server start (from SIGUSR2 to listening, or waiting for a spare) ${Math.min(...stats.startMs)}–${Math.max(...stats.startMs)} ms; ` +
           `${stats.sends} sends (${stats.resends} re-sends), ${acknowledged.size} messages acknowledged, ` +
           `${stats.killsAfterASend} kills 0–5 ms after a send, ` +
-          `${stats.killedDuringSends} kills left a send unacknowledged; ${runs.length} runs: ` +
+          `${stats.killedDuringSends} kills left a send unacknowledged ` +
+          `(${stats.storedUnacknowledged} such sends stored before the kill); ${runs.length} runs: ` +
           `${runs.length - interrupted.length} completed, ${interrupted.length} interrupted ` +
           `(${completedButInterrupted.length} of them seen completed); ${messages.length} messages`,
       );
