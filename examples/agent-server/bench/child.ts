@@ -6,19 +6,25 @@
  *   `createAgent` on the bench model. Windows are opened and closed over IPC.
  * - `baseline`: the same agent's LangGraph graph, drained in-process by for-await loops.
  *
- * Both answer `direct-ttft`: the model's own time to first token when called directly.
+ * Both answer `direct-ttft`: the model's own time to first token when called directly. The
+ * server answers `heap` (for `soak.ts`, which starts it with `--expose-gc`): its heap after a full
+ * collection, what it holds, and optionally a heap snapshot.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import v8 from 'node:v8';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HumanMessage } from '@langchain/core/messages';
+import type { FastifyInstance } from 'fastify';
+import { Socket as ServerSocket } from 'socket.io';
 import { RUN_STREAM_MODES, type AgentStreamItem } from '../src/agents/agent.js';
 import { createAgent } from '../src/agents/index.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { ModelProvider } from '../src/providers/index.js';
-import type { ChildMessage, ParentMessage, WindowReport } from './ipc.js';
+import { Run } from '../src/runs/run.js';
+import type { ChildMessage, HeapReport, ParentMessage, WindowReport } from './ipc.js';
 import { BenchChatModel, promptFor } from './scripted-model.js';
 
 const mode = process.argv[2];
@@ -126,6 +132,50 @@ async function baseline(round: string, streams: number, tokens: number, staggerM
   return { report: close(), texts, firstChunkMs };
 }
 
+/** The server app, once listening (server mode). */
+let serverApp: FastifyInstance | null = null;
+
+/**
+ * The heap after a full collection (needs `--expose-gc`), what the server holds (runs, sockets,
+ * rooms), and optionally live objects per class (slow: a heap walk per class) and a snapshot.
+ */
+function heapAfterGc(options: { snapshot?: string; countObjects?: boolean }): HeapReport {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('the child was not started with --expose-gc');
+  const startedAt = performance.now();
+  // Twice: the first collection can leave objects that only the second one finds dead
+  // (finalizers, weak references cleared by the first).
+  collect();
+  collect();
+  const gcMs = performance.now() - startedAt;
+  const memory = process.memoryUsage();
+  const count = (constructor: abstract new (...args: never[]) => unknown) =>
+    v8.queryObjects(constructor as never, { format: 'count' }) as number;
+  const mb = (bytes: number) => bytes / 2 ** 20;
+  const countedAt = performance.now();
+  const objects = options.countObjects
+    ? { Run: count(Run), 'socket.io Socket': count(ServerSocket) }
+    : undefined;
+  const countMs = performance.now() - countedAt;
+  const held = serverApp
+    ? {
+        endedRuns: serverApp.runs.endedRunCount,
+        sockets: serverApp.io.of('/').sockets.size,
+        rooms: serverApp.io.of('/').adapter.rooms.size,
+      }
+    : { endedRuns: 0, sockets: 0, rooms: 0 };
+  return {
+    heapUsedMb: mb(memory.heapUsed),
+    heapTotalMb: mb(memory.heapTotal),
+    rssMb: mb(memory.rss),
+    externalMb: mb(memory.external),
+    gcMs,
+    held,
+    ...(objects ? { objects, countMs } : {}),
+    ...(options.snapshot ? { snapshot: v8.writeHeapSnapshot(options.snapshot) } : {}),
+  };
+}
+
 let closeWindow: (() => WindowReport) | null = null;
 
 async function handle(message: ParentMessage): Promise<void> {
@@ -152,6 +202,9 @@ async function handle(message: ParentMessage): Promise<void> {
       send({ type: 'baseline-done', ...result });
       return;
     }
+    case 'heap':
+      send({ type: 'heap', heap: heapAfterGc(message) });
+      return;
     case 'exit':
       await closeApp();
       process.exit(0);
@@ -198,6 +251,7 @@ if (mode === 'server') {
     logger: false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  serverApp = app;
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('no address');
   closeApp = () => app.close();

@@ -10,7 +10,32 @@ export type ParentMessage =
   | { type: 'direct-ttft'; samples: number; tokens: number }
   /** Drain `streams` graph streams in-process inside one window (baseline child). */
   | { type: 'baseline'; round: string; streams: number; tokens: number; staggerMs: number }
+  /**
+   * Collect garbage (the child runs with `--expose-gc`) and report the heap (server child);
+   * with `snapshot`, also write a heap snapshot to that file; with `countObjects`, count live
+   * objects of a few classes (a heap walk each: seconds on a loaded machine).
+   */
+  | { type: 'heap'; snapshot?: string; countObjects?: boolean }
   | { type: 'exit' };
+
+/** The server child's memory right after a full garbage collection. */
+export interface HeapReport {
+  /** `process.memoryUsage()` after `gc()`, in MB. */
+  heapUsedMb: number;
+  heapTotalMb: number;
+  rssMb: number;
+  externalMb: number;
+  /** How long the collections took, in ms. */
+  gcMs: number;
+  /** What the server holds: ended runs kept for replay, connected sockets, Socket.IO rooms. */
+  held: { endedRuns: number; sockets: number; rooms: number };
+  /** Live objects per class (`v8.queryObjects`), when asked for. */
+  objects?: Record<string, number>;
+  /** How long counting them took, in ms (each count walks the heap). */
+  countMs?: number;
+  /** The heap snapshot written, if one was asked for. */
+  snapshot?: string;
+}
 
 /** CPU, event loop and model figures of one measurement window, from the child itself. */
 export interface WindowReport {
@@ -42,4 +67,5 @@ export type ChildMessage =
       /** Per stream: ms from starting `graph.stream` to its first message chunk. */
       firstChunkMs: Record<string, number>;
     }
+  | { type: 'heap'; heap: HeapReport }
   | { type: 'error'; message: string };

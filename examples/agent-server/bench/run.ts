@@ -6,7 +6,6 @@
  * Each measures its own CPU over a window opened and closed over IPC; the socket.io clients
  * live here, in the parent, so their CPU never counts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +16,8 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from 'svelte-langserve/protocol';
-import type { ChildMessage, ParentMessage, WindowReport } from './ipc.js';
+import { Child, wait } from './child-process.js';
+import type { WindowReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { median, percentile, round } from './stats.js';
 
@@ -44,90 +44,6 @@ const settings = {
 
 const TARGETS = { cpuRatio: 1.5, cpuRatioStretch: 1.15, addedFirstTokenP50Ms: 5 };
 const ROUND_TIMEOUT_MS = 60_000;
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-class Child {
-  readonly process: ChildProcess;
-  readonly #inbox: ChildMessage[] = [];
-  #waiter: (() => void) | null = null;
-  #failure: Error | null = null;
-
-  constructor(mode: 'server' | 'baseline') {
-    const execArgv = ['--import', import.meta.resolve('tsx')];
-    if (process.env.BENCH_CPU_PROF) {
-      // One profile per thread (the tsx loader has its own); the main thread's is the largest.
-      execArgv.push('--cpu-prof', '--cpu-prof-dir', `${process.env.BENCH_CPU_PROF}/${mode}`);
-    }
-    this.process = fork(fileURLToPath(new URL('./child.ts', import.meta.url)), [mode], {
-      execArgv,
-      env: {
-        ...process.env,
-        BENCH_TOKEN_DELAY_MS: String(settings.tokenDelayMs),
-        BENCH_FLUSH_INTERVAL_MS: String(settings.flushIntervalMs),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.process.on('message', (message: ChildMessage) => {
-      if (message.type === 'error') this.#failure = new Error(`${mode} child: ${message.message}`);
-      else this.#inbox.push(message);
-      this.#wake();
-    });
-    this.process.on('exit', (code) => {
-      this.#failure ??= new Error(`${mode} child exited (${code})`);
-      this.#wake();
-    });
-  }
-
-  send(message: ParentMessage): void {
-    this.process.send(message);
-  }
-
-  /** The next message of type `type` (waits for it). */
-  async next<T extends ChildMessage['type']>(
-    type: T,
-    timeoutMs = ROUND_TIMEOUT_MS,
-  ): Promise<Extract<ChildMessage, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.#inbox.findIndex((message) => message.type === type);
-      if (index !== -1)
-        return this.#inbox.splice(index, 1)[0] as Extract<ChildMessage, { type: T }>;
-      if (this.#failure) throw this.#failure;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for "${type}" from a child`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  async request<T extends ChildMessage['type']>(message: ParentMessage, reply: T) {
-    this.send(message);
-    return this.next(reply);
-  }
-
-  async exit(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    this.send({ type: 'exit' });
-    await Promise.race([exited, wait(10_000)]);
-    if (this.process.exitCode === null) this.process.kill();
-  }
-
-  #wake(): void {
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter?.();
-  }
-}
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Clients
@@ -382,8 +298,12 @@ async function main(): Promise<number> {
       `warning: load average ${loadAtStart.toFixed(1)} on ${os.availableParallelism()} CPUs — ` +
         'other processes are busy; CPU and latency figures will be noisy',
     );
-  const server = new Child('server');
-  const baseline = new Child('baseline');
+  const env = {
+    BENCH_TOKEN_DELAY_MS: String(settings.tokenDelayMs),
+    BENCH_FLUSH_INTERVAL_MS: String(settings.flushIntervalMs),
+  };
+  const server = new Child('server', { env });
+  const baseline = new Child('baseline', { env });
   const clients: ClientSocket[] = [];
   try {
     const [ready] = await Promise.all([server.next('ready'), baseline.next('ready')]);

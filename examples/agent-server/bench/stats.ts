@@ -19,3 +19,18 @@ export const round = (value: number, digits = 2): number => {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 };
+
+/** The least-squares slope of y over x; NaN with fewer than two distinct x. */
+export function leastSquaresSlope(points: Array<{ x: number; y: number }>): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const meanX = points.reduce((sum, point) => sum + point.x, 0) / n;
+  const meanY = points.reduce((sum, point) => sum + point.y, 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  for (const { x, y } of points) {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  }
+  return denominator === 0 ? Number.NaN : numerator / denominator;
+}
