@@ -20,11 +20,6 @@ export default defineConfig({
   // a second copy of Svelte, failing the browser tests that happen to be running.
   optimizeDeps: {
     include: [
-      'flowbite-svelte/Button.svelte',
-      'flowbite-svelte/Input.svelte',
-      'flowbite-svelte/Range.svelte',
-      'flowbite-svelte/Select.svelte',
-      'flowbite-svelte/Toggle.svelte',
       'katex',
       'mermaid',
     ],

@@ -2,7 +2,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ALTERNATIVE_XS, PRIMARY_SM, RED_SM } from '../src/lib/components/chat/button-classes.js';
+import * as chat from '../src/lib/components/chat/button-classes.js';
+import {
+  ALTERNATIVE_XS,
+  PRIMARY_SM,
+  RED_SM,
+  RED_XS,
+} from '../src/lib/components/button-classes.js';
 
 // flowbite-svelte's Button theme (its package exports only the components' .svelte files).
 const root = dirname(createRequire(import.meta.url).resolve('flowbite-svelte/package.json'));
@@ -22,6 +28,7 @@ describe('chat button classes', () => {
   it.each([
     ['primary', 'sm', PRIMARY_SM],
     ['red', 'sm', RED_SM],
+    ['red', 'xs', RED_XS],
     ['alternative', 'xs', ALTERNATIVE_XS],
   ] as const)('are flowbite-svelte Button color="%s" size="%s"', (color, size, ours) => {
     const enabled = ours.split(/\s+/).filter((name) => !name.startsWith('disabled:'));
@@ -32,5 +39,9 @@ describe('chat button classes', () => {
     );
     expect(added.length).toBeGreaterThan(0);
     for (const name of added) expect(ours.split(/\s+/)).toContain(`disabled:${name}`);
+  });
+
+  it('are re-exported unchanged for the chat parts', () => {
+    expect({ ...chat }).toEqual({ ALTERNATIVE_XS, PRIMARY_SM, RED_SM, RED_XS });
   });
 });

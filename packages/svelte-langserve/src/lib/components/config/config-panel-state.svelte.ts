@@ -1,3 +1,5 @@
+import { ConfigFormState, fitValues, type SchemaValues } from './config-form-state.svelte.js';
+import { clampNumber, type NumberField } from './schema-fields.js';
 import {
   RUN_SETTING_NAMES,
   type AgentInfo,
@@ -57,10 +59,40 @@ export function sharedSettings(agents: readonly AgentInfo[]): SharedSetting[] {
   return shared;
 }
 
+/** The run settings' names as shown. */
+export const RUN_SETTING_LABELS: Readonly<Record<RunSettingName, string>> = Object.freeze({
+  temperature: 'Temperature',
+  maxTokens: 'Max tokens',
+  topP: 'Top-p',
+});
+
+/**
+ * A shared setting as a form field (what `AgentSettingsPanel` renders): its range, step and,
+ * when every agent has the same one, its default.
+ */
+export function settingField(setting: SharedSetting): NumberField {
+  return {
+    kind: 'number',
+    name: setting.name,
+    label: RUN_SETTING_LABELS[setting.name],
+    min: setting.min,
+    max: setting.max,
+    integer: setting.integer,
+    step: setting.step,
+    ...(typeof setting.default === 'number' ? { default: setting.default } : {}),
+  };
+}
+
+/** A shared setting's default in words: its value, "differs by agent" or "the model's own". */
+export function settingDefaultText(setting: SharedSetting): string {
+  if (setting.default === 'mixed') return 'differs by agent';
+  if (setting.default === 'provider') return "the model's own";
+  return String(setting.default);
+}
+
 /** `value` brought inside `setting`'s range (and rounded, for whole-number settings). */
 export function clampSetting(setting: SharedSetting, value: number): number {
-  const rounded = setting.integer ? Math.round(value) : value;
-  return Math.min(setting.max, Math.max(setting.min, rounded));
+  return clampNumber(settingField(setting), value);
 }
 
 /**
@@ -69,23 +101,7 @@ export function clampSetting(setting: SharedSetting, value: number): number {
  * number, is dropped. Returns `settings` itself when it already fits.
  */
 export function fitSettings(settings: RunSettings, shared: readonly SharedSetting[]): RunSettings {
-  const fitted: RunSettings = {};
-  let changed = false;
-  for (const [name, value] of Object.entries(settings) as [RunSettingName, unknown][]) {
-    if (value === undefined) {
-      changed = true;
-      continue;
-    }
-    const setting = shared.find((candidate) => candidate.name === name);
-    if (!setting || typeof value !== 'number' || !Number.isFinite(value)) {
-      changed = true;
-      continue;
-    }
-    const clamped = clampSetting(setting, value);
-    if (clamped !== value) changed = true;
-    fitted[name] = clamped;
-  }
-  return changed ? fitted : settings;
+  return fitValues(settings as SchemaValues, shared.map(settingField)) as RunSettings;
 }
 
 /** Options for {@link ConfigPanelState}. */
@@ -99,43 +115,36 @@ export interface ConfigPanelStateOptions {
 }
 
 /**
- * The config panel's behaviour: which settings the chosen agents share, what each control
- * shows, and how edits become settings. Only settings the user changed are kept; resetting one
- * removes it, so the server applies each agent's own default.
- *
- * Created in a component (or an effect root), it also keeps the settings fitting the agents:
- * when the agents change, a value outside the new range is clamped to it and a setting they no
- * longer all accept is dropped. With no agents it leaves the settings alone (e.g. while the
- * agent list loads).
+ * A {@link ConfigFormState} over the run settings every agent in `agents` accepts (what
+ * `AgentSettingsPanel` uses): its fields are {@link settingField}s of {@link sharedSettings}.
+ * With no agents it leaves the settings alone (e.g. while the agent list loads); when the
+ * agents change, a value outside the new range is clamped and a setting they no longer all
+ * accept is dropped.
  */
-export class ConfigPanelState {
+export class AgentSettingsState extends ConfigFormState {
   readonly #agents: () => readonly AgentInfo[];
-  readonly #settings: () => RunSettings;
-  readonly #onChange: (settings: RunSettings) => void;
-  /** Settings whose number box holds text that is not (yet) a value in range. */
-  #invalid = $state<Partial<Record<RunSettingName, true>>>({});
-  readonly #shared = $derived.by(() => sharedSettings(this.#agents()));
+  readonly #shared: () => SharedSetting[];
 
   constructor(options: ConfigPanelStateOptions) {
-    this.#agents = options.agents;
-    this.#settings = options.settings;
-    this.#onChange = options.onChange;
-    $effect.pre(() => {
-      if (this.#agents().length === 0) return;
-      const settings = this.#settings();
-      const fitted = fitSettings(settings, this.#shared);
-      if (fitted !== settings) this.#onChange(fitted);
+    const shared = $derived(sharedSettings(options.agents()));
+    const fields = $derived(shared.map(settingField));
+    super({
+      fields: () => (options.agents().length === 0 ? undefined : fields),
+      values: () => options.settings() as SchemaValues,
+      onChange: (values) => options.onChange(values as RunSettings),
     });
+    this.#agents = options.agents;
+    this.#shared = () => shared;
   }
 
   /** The settings every agent accepts, with their shared ranges. */
-  get fields(): SharedSetting[] {
-    return this.#shared;
+  get shared(): SharedSetting[] {
+    return this.#shared();
   }
 
   /** Whether there are agents but no setting all of them accept. */
   get empty(): boolean {
-    return this.#agents().length > 0 && this.#shared.length === 0;
+    return this.#agents().length > 0 && this.#shared().length === 0;
   }
 
   /** Whether there are no agents to take settings from. */
@@ -143,93 +152,72 @@ export class ConfigPanelState {
     return this.#agents().length === 0;
   }
 
+  /** The text after "default:" in a setting's hint (`'differs by agent'`, …). */
+  defaultOf(name: string): string | undefined {
+    const setting = this.#shared().find((candidate) => candidate.name === name);
+    return setting && settingDefaultText(setting);
+  }
+}
+
+/**
+ * The behaviour of the agent-settings panel, by setting name.
+ *
+ * @deprecated Use {@link AgentSettingsState} (a {@link ConfigFormState}: the same methods, by
+ * field, with `shared` for what `fields` returned here). Kept for 0.1 code; removed in 1.0.
+ */
+export class ConfigPanelState {
+  readonly #state: AgentSettingsState;
+
+  constructor(options: ConfigPanelStateOptions) {
+    this.#state = new AgentSettingsState(options);
+  }
+
+  /** The settings every agent accepts, with their shared ranges. */
+  get fields(): SharedSetting[] {
+    return this.#state.shared;
+  }
+  /** Whether there are agents but no setting all of them accept. */
+  get empty(): boolean {
+    return this.#state.empty;
+  }
+  /** Whether there are no agents to take settings from. */
+  get noAgents(): boolean {
+    return this.#state.noAgents;
+  }
   /** Whether the user set `name` (rather than leaving it to the agents' defaults). */
   isSet(name: RunSettingName): boolean {
-    return this.#settings()[name] !== undefined;
+    return this.#state.isSet(name);
   }
-
   /** Whether the number box for `name` holds text that is not a value in range. */
   isInvalid(name: RunSettingName): boolean {
-    return this.#invalid[name] === true;
+    return this.#state.isInvalid(name);
   }
-
-  /**
-   * Where the slider for `setting` sits: the value set, else the shared default, else the
-   * middle of the range (then marked as the default by {@link valueText}).
-   */
+  /** Where the slider sits: the value set, else the shared default, else mid-range. */
   position(setting: SharedSetting): number {
-    const value = this.#settings()[setting.name];
-    if (value !== undefined) return value;
-    if (typeof setting.default === 'number') return setting.default;
-    return clampSetting(setting, (setting.min + setting.max) / 2);
+    return this.#state.position(settingField(setting));
   }
-
-  /** What the number box shows: the value set, or nothing (its placeholder names the default). */
+  /** What the number box shows: the value set, or nothing. */
   text(name: RunSettingName): string {
-    const value = this.#settings()[name];
-    return value === undefined ? '' : String(value);
+    return this.#state.text(name);
   }
-
   /** The slider's spoken value: the number, or that the agents' default applies. */
   valueText(setting: SharedSetting): string {
-    if (this.isSet(setting.name)) return String(this.position(setting));
-    return typeof setting.default === 'number'
-      ? `${setting.default} (default)`
-      : "the agent's default";
+    return this.#state.valueText(settingField(setting));
   }
-
   /** Sets `name` to `value`, brought into its range. */
   set(name: RunSettingName, value: number): void {
-    const setting = this.#shared.find((candidate) => candidate.name === name);
-    if (!setting || !Number.isFinite(value)) return;
-    this.#clearInvalid(name);
-    const next = clampSetting(setting, value);
-    if (this.#settings()[name] === next) return;
-    this.#onChange({ ...this.#settings(), [name]: next });
+    this.#state.set(name, value);
   }
-
   /** Removes `name`, so the server applies each agent's default. */
   reset(name: RunSettingName): void {
-    this.#clearInvalid(name);
-    if (!this.isSet(name)) return;
-    const next: RunSettings = { ...this.#settings() };
-    delete next[name];
-    this.#onChange(next);
+    this.#state.reset(name);
   }
-
-  /**
-   * The number box changed while typing: a value in range is applied at once; anything else
-   * marks the box invalid and waits for {@link commit} (so typing "15" into 10..100 works).
-   */
+  /** The number box changed while typing (see {@link ConfigFormState.input}). */
   input(name: RunSettingName, raw: string): void {
-    const setting = this.#shared.find((candidate) => candidate.name === name);
-    if (!setting) return;
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    const fits =
-      Number.isFinite(value) &&
-      value >= setting.min &&
-      value <= setting.max &&
-      (!setting.integer || Number.isInteger(value));
-    if (fits) this.set(name, value);
-    else if (raw.trim() !== '') this.#invalid = { ...this.#invalid, [name]: true };
+    this.#state.input(name, raw);
   }
-
-  /**
-   * The number box was committed (Enter or leaving it): empty resets to the default, a number
-   * is clamped into range. Returns the text the box should show.
-   */
+  /** The number box was committed; returns the text it should show. */
   commit(name: RunSettingName, raw: string): string {
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (raw.trim() === '') this.reset(name);
-    else if (Number.isFinite(value)) this.set(name, value);
-    this.#clearInvalid(name);
-    return this.text(name);
-  }
-
-  #clearInvalid(name: RunSettingName): void {
-    if (!this.#invalid[name]) return;
-    const next = { ...this.#invalid };
-    delete next[name];
-    this.#invalid = next;
+    return this.#state.commit(name, raw);
   }
 }

@@ -1,39 +1,8 @@
-import {
-  clampNumber,
-  fieldAccepts,
-  schemaFields,
-  type EnumField,
-  type NumberField,
-  type SchemaField,
-  type SchemaFields,
-  type SkippedProperty,
-} from './schema-fields.js';
+import { ConfigFormState } from './config-form-state.svelte.js';
+import { schemaFields, type SchemaFields, type SkippedProperty } from './schema-fields.js';
+import type { SchemaValues } from './config-form-state.svelte.js';
 
-/** Setting values keyed by property name: what goes in `config.configurable`. */
-export type SchemaValues = Record<string, unknown>;
-
-/**
- * `values` made to fit `fields`: a number outside its range is clamped (and rounded where a
- * whole number is required); a value with no field, or one its field does not accept, is
- * dropped. Returns `values` itself when it already fits.
- */
-export function fitValues(values: SchemaValues, fields: readonly SchemaField[]): SchemaValues {
-  const fitted: SchemaValues = {};
-  let changed = false;
-  for (const [name, value] of Object.entries(values)) {
-    const field = fields.find((candidate) => candidate.name === name);
-    let next = value;
-    if (field?.kind === 'number' && typeof value === 'number' && Number.isFinite(value))
-      next = clampNumber(field, value);
-    if (value === undefined || !field || !fieldAccepts(field, next)) {
-      changed = true;
-      continue;
-    }
-    if (next !== value) changed = true;
-    fitted[name] = next;
-  }
-  return changed ? fitted : values;
-}
+export { fitValues, type SchemaValues } from './config-form-state.svelte.js';
 
 /** Options for {@link SchemaConfigState}. */
 export interface SchemaConfigStateOptions {
@@ -45,200 +14,31 @@ export interface SchemaConfigStateOptions {
   onChange: (values: SchemaValues) => void;
 }
 
+const none: SchemaFields = { fields: [], skipped: [] };
+
 /**
- * The config panel's behaviour when it renders from a JSON Schema: the fields, what each
- * control shows, and how edits become values. Only values the user changed are kept; resetting
- * one removes it, so the server applies its default.
- *
- * Created in a component (or an effect root), it keeps the values fitting the schema: when the
- * schema changes, a number outside its new range is clamped and any other value the schema no
- * longer accepts is dropped. With no schema it leaves the values alone (e.g. while it loads).
+ * A {@link ConfigFormState} whose fields come from a JSON Schema (`schemaFields`): what
+ * `SchemaForm` uses. With no schema (undefined or null) it is loading and leaves the values
+ * alone; when the schema changes, values it no longer accepts are clamped or dropped.
  */
-export class SchemaConfigState {
-  readonly #schema: () => unknown;
-  readonly #values: () => SchemaValues;
-  readonly #onChange: (values: SchemaValues) => void;
-  /** Fields whose text box holds text that is not (yet) a value the field accepts. */
-  #invalid = $state<Record<string, true>>({});
-  /** The text of string fields marked invalid (not sent, but kept in their box). */
-  #drafts = $state<Record<string, string>>({});
-  readonly #parsed: SchemaFields = $derived.by(() => {
-    const schema = this.#schema();
-    return schema === undefined || schema === null
-      ? { fields: [], skipped: [] }
-      : schemaFields(schema);
-  });
+export class SchemaConfigState extends ConfigFormState {
+  readonly #parsed: () => SchemaFields;
 
   constructor(options: SchemaConfigStateOptions) {
-    this.#schema = options.schema;
-    this.#values = options.values;
-    this.#onChange = options.onChange;
-    $effect.pre(() => {
-      const schema = this.#schema();
-      if (schema === undefined || schema === null) return;
-      const values = this.#values();
-      const fitted = fitValues(values, this.#parsed.fields);
-      if (fitted !== values) this.#onChange(fitted);
+    const parsed = $derived.by(() => {
+      const schema = options.schema();
+      return schema === undefined || schema === null ? undefined : schemaFields(schema);
     });
+    super({
+      fields: () => parsed?.fields,
+      values: options.values,
+      onChange: options.onChange,
+    });
+    this.#parsed = () => parsed ?? none;
   }
 
-  /** One field per supported property of the schema. */
-  get fields(): SchemaField[] {
-    return this.#parsed.fields;
-  }
-
-  /** The properties the panel cannot edit, with the reason. */
+  /** The properties the form cannot edit, with the reason. */
   get skipped(): SkippedProperty[] {
-    return this.#parsed.skipped;
-  }
-
-  /** Whether there is no schema yet. */
-  get loading(): boolean {
-    const schema = this.#schema();
-    return schema === undefined || schema === null;
-  }
-
-  /** Whether the user set `name` (rather than leaving it to the default). */
-  isSet(name: string): boolean {
-    return this.#values()[name] !== undefined;
-  }
-
-  /** Whether the text box for `name` holds text the field does not accept. */
-  isInvalid(name: string): boolean {
-    return this.#invalid[name] === true;
-  }
-
-  /**
-   * Where the slider of a number field sits: the value set, else the default, else the middle
-   * of the range.
-   */
-  position(field: NumberField): number {
-    const value = this.#values()[field.name];
-    if (typeof value === 'number') return value;
-    if (field.default !== undefined) return field.default;
-    return clampNumber(field, ((field.min ?? 0) + (field.max ?? 0)) / 2);
-  }
-
-  /** The slider's spoken value: the number, or that the default applies. */
-  valueText(field: NumberField): string {
-    if (this.isSet(field.name)) return String(this.position(field));
-    return field.default !== undefined ? `${field.default} (default)` : "the agent's default";
-  }
-
-  /**
-   * What a text box shows: text not accepted yet (strings), else the value set, else nothing
-   * (its placeholder names the default).
-   */
-  text(name: string): string {
-    const draft = this.#drafts[name];
-    if (draft !== undefined) return draft;
-    const value = this.#values()[name];
-    return value === undefined ? '' : String(value);
-  }
-
-  /** Whether a boolean field is on: the value set, else the default, else off. */
-  checked(field: SchemaField): boolean {
-    const value = this.#values()[field.name];
-    if (typeof value === 'boolean') return value;
-    return field.kind === 'boolean' && field.default === true;
-  }
-
-  /** The key of the chosen option of an enum field (its index), or `''` for the default. */
-  choice(field: EnumField): string {
-    const value = this.#values()[field.name];
-    if (value === undefined) return '';
-    const index = field.options.findIndex((option) => option.value === value);
-    return index < 0 ? '' : String(index);
-  }
-
-  /** Chooses an enum option by its key ({@link choice}); `''` resets to the default. */
-  choose(field: EnumField, key: string): void {
-    const option = key === '' ? undefined : field.options[Number(key)];
-    if (option) this.set(field.name, option.value);
-    else this.reset(field.name);
-  }
-
-  /**
-   * Sets `name` to `value`: a number is brought into its range; a value its field does not
-   * accept is ignored.
-   */
-  set(name: string, value: unknown): void {
-    const field = this.#field(name);
-    if (!field) return;
-    const next =
-      field.kind === 'number' && typeof value === 'number' && Number.isFinite(value)
-        ? clampNumber(field, value)
-        : value;
-    if (!fieldAccepts(field, next)) return;
-    this.#clearInvalid(name);
-    if (this.#values()[name] === next) return;
-    this.#onChange({ ...this.#values(), [name]: next });
-  }
-
-  /** Removes `name`, so the server applies its default. */
-  reset(name: string): void {
-    this.#clearInvalid(name);
-    if (!this.isSet(name)) return;
-    const next = { ...this.#values() };
-    delete next[name];
-    this.#onChange(next);
-  }
-
-  /**
-   * A text box changed while typing. Numbers: a value in range is applied at once, anything
-   * else waits for {@link commit} (so typing "15" into 10..100 works). Strings: an accepted
-   * value is applied, empty text resets, and text the field does not accept is marked invalid
-   * and not sent (the default applies until it is fixed).
-   */
-  input(name: string, raw: string): void {
-    const field = this.#field(name);
-    if (!field) return;
-    if (field.kind === 'string') {
-      if (raw === '') this.reset(name);
-      else if (fieldAccepts(field, raw)) this.set(name, raw);
-      else {
-        this.reset(name);
-        this.#invalid = { ...this.#invalid, [name]: true };
-        this.#drafts = { ...this.#drafts, [name]: raw };
-      }
-      return;
-    }
-    if (field.kind !== 'number') return;
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (fieldAccepts(field, value)) this.set(name, value);
-    else if (raw.trim() !== '') this.#invalid = { ...this.#invalid, [name]: true };
-  }
-
-  /**
-   * A text box was committed (Enter or leaving it). Numbers: empty resets, a number is clamped
-   * into range. Strings: as {@link input}. Returns the text the box should show.
-   */
-  commit(name: string, raw: string): string {
-    const field = this.#field(name);
-    if (field?.kind === 'string') {
-      this.input(name, raw);
-      return raw;
-    }
-    const value = raw.trim() === '' ? Number.NaN : Number(raw);
-    if (raw.trim() === '') this.reset(name);
-    else if (Number.isFinite(value)) this.set(name, value);
-    this.#clearInvalid(name);
-    return this.text(name);
-  }
-
-  #field(name: string): SchemaField | undefined {
-    return this.#parsed.fields.find((candidate) => candidate.name === name);
-  }
-
-  #clearInvalid(name: string): void {
-    if (this.#drafts[name] !== undefined) {
-      const drafts = { ...this.#drafts };
-      delete drafts[name];
-      this.#drafts = drafts;
-    }
-    if (!this.#invalid[name]) return;
-    const next = { ...this.#invalid };
-    delete next[name];
-    this.#invalid = next;
+    return this.#parsed().skipped;
   }
 }
