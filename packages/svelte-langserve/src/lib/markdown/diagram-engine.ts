@@ -92,6 +92,19 @@ function createSvgSanitizer() {
   };
 }
 
+/**
+ * The source without the two statements that act while mermaid lays the diagram out in the live
+ * page, before its SVG reaches the sanitizer: a sequence diagram's actor menus (`link` and
+ * `links`, which mermaid wires with an inline `onclick` of its own) and an image shape's `img`
+ * (which mermaid downloads to measure). Everything else is left to mermaid's `strict` level and
+ * the sanitizer.
+ */
+export function neutralizeDiagram(code: string): string {
+  return code
+    .replace(/^([ \t]*)links?[ \t]+[^:\n]+:[^\n]*$/gim, '$1%% (actor menu removed)')
+    .replace(/@\{[^}]*\}/g, (data) => data.replace(/(["']?)\bimg\1(\s*):/gi, 'no-img$2:'));
+}
+
 /** A diagram engine. mermaid's configuration is global: renders run one at a time. */
 export function createDiagramEngine(): DiagramEngine | null {
   if (typeof window === 'undefined') return null;
@@ -105,7 +118,7 @@ export function createDiagramEngine(): DiagramEngine | null {
         mermaid.initialize(config(dark));
         const id = `${prefix}-${(count += 1)}`;
         try {
-          const { svg } = await mermaid.render(id, code);
+          const { svg } = await mermaid.render(id, neutralizeDiagram(code));
           const clean = sanitize(svg, id);
           if (!clean.includes('<svg')) throw new Error('The diagram was removed by the sanitizer');
           return clean;

@@ -77,7 +77,8 @@ export function createMathEngine(): MathEngine | null {
     // KaTeX links (\href, \url) and images (\includegraphics) need `trust`, which is off; these
     // go anyway, so no URL of any kind can come out of math.
     FORBID_TAGS: ['a', 'img', 'image', 'use', 'style', 'foreignObject', 'form', 'input'],
-    FORBID_ATTR: ['href', 'xlink:href', 'src', 'srcset', 'action', 'background', 'id', 'name'],
+    // `title`: KaTeX puts its parse error there, the model's TeX included (shown inline anyway).
+    FORBID_ATTR: ['href', 'xlink:href', 'src', 'srcset', 'action', 'background', 'id', 'name', 'title'],
     ALLOW_DATA_ATTR: false,
     ADD_ATTR: ['style'],
     // KaTeX's MathML keeps the TeX as a text annotation (for screen readers and copying); only
