@@ -49,4 +49,5 @@ export {
   type SendOptions,
   type SendResult,
 } from './controller.js';
+export { PlainChatState, initialChatSnapshot, type ChatSnapshotState } from './chat-state.js';
 export { PresenceTracker, tokenSubject, type PresenceTrackerOptions } from './presence.js';

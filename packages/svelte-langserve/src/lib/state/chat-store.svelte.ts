@@ -2,27 +2,21 @@ import { createContext } from 'svelte';
 import {
   ChatController,
   PresenceTracker,
-  type BranchTarget,
   SocketIoTransport,
   tokenSubject,
   type ChatControllerOptions,
-  type ChatSnapshot,
-  type ListConversationsOptions,
-  type RegenerateOptions,
   type SendOptions,
   type SendResult,
   type Transport,
 } from '../client/index.js';
 import { BranchView, type SiblingPosition } from '../client/branches.js';
-import {
-  fail,
-  type FeedbackValue,
-  type PresenceMember,
-  type RunSettings,
-} from '../protocol/index.js';
+import type { ChatMessage } from '../client/reducer.js';
+import { expose } from '../client/slices/context.js';
+import type { PresenceMember, RunSettings } from '../protocol/index.js';
+import { ReactiveChatState, nextFrame } from './reactive-chat-state.svelte.js';
 
 /** Options for {@link createChatStore}: a server URL, or a ready transport. */
-export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport'> & {
+export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport' | 'state' | 'userId'> & {
   /**
    * The signed-in user's id, left out of {@link ChatStore.typingUsers}.
    * @default the `sub` claim of `token`, when it is a JWT
@@ -33,119 +27,114 @@ export type ChatStoreOptions = Omit<ChatControllerOptions, 'transport'> & {
     | { transport: Transport; url?: never; token?: never }
   );
 
-type Schedule = (flush: () => void) => void;
+/** The controller's actions the store offers as its own (documented on the slices). */
+const ACTIONS = [
+  ...['connect', 'cancel', 'clearError', 'selectBranch', 'regenerate', 'feedback', 'loadOlder'],
+  ...['listConversations', 'loadMoreConversations', 'renameConversation', 'deleteConversation'],
+  ...['open', 'leave', 'newConversation'],
+] as const satisfies (keyof ChatController)[];
+const PRESENCE = ['typing', 'stopTyping', 'invite'] as const satisfies (keyof PresenceTracker)[];
 
 /** {@link ChatStore.siblingsOf} of a message with no other version. */
 const ONLY_VERSION: { index: number; count: number } = Object.freeze({ index: 0, count: 1 });
 
-const nextFrame: Schedule = (flush) =>
-  typeof requestAnimationFrame === 'function'
-    ? requestAnimationFrame(flush)
-    : queueMicrotask(flush);
+/* eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- defined by `expose` */
+export interface ChatStore
+  extends
+    Pick<ChatController, (typeof ACTIONS)[number]>,
+    Pick<PresenceTracker, (typeof PRESENCE)[number]> {}
 
 /**
- * The reactive chat store: a thin runes layer over the framework-free {@link ChatController}.
- * It publishes at most one new snapshot per animation frame, however fast tokens arrive.
+ * The reactive chat store: the framework-free {@link ChatController} with a
+ * {@link ReactiveChatState} injected, so what it shows is `$state` updated at most once per
+ * animation frame. Its actions are the controller's (and presence's) own methods.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
 export class ChatStore {
-  /** The controller behind the store, for anything the store does not wrap. */
+  /** The controller behind the store: its `snapshot` is current, the store's lags a frame. */
   readonly controller: ChatController;
   /** Agents chosen for the next messages (e.g. by `AgentPicker`). Empty: the default agents. */
   agentIds = $state<string[]>([]);
-  /**
-   * Runtime settings for the next messages (e.g. bound to `ConfigPanel`): only those the user
-   * set. Empty: each agent's defaults.
-   */
+  /** Runtime settings for the next messages (only those the user set). Empty: the defaults. */
   settings = $state<RunSettings>({});
-  #snapshot = $state.raw<ChatSnapshot>() as ChatSnapshot;
-  #pending: ChatSnapshot | null = null;
-  readonly #unsubscribe: () => void;
-  readonly #schedule: Schedule;
-  /** Presence and typing (absent when the store was built around a bare controller). */
-  readonly #presence: PresenceTracker | undefined;
+  readonly #state: ReactiveChatState;
+  readonly #presence: PresenceTracker;
   /** Bumped on every presence change, so the presence getters re-run. */
   #presenceVersion = $state(0);
-  #unsubscribePresence: (() => void) | undefined;
+  readonly #cleanup: (() => void)[] = [];
+  /** The branch tree, worked out again only when messages are added, removed or moved. */
+  readonly #branches = new BranchView();
+  #visibleMessages: ChatMessage[];
+  #siblingPositions: Map<string, SiblingPosition>;
+  /** `siblingsOf`'s answers, one object per position, so a caller's derived sees no change. */
+  readonly #siblingAnswers = new WeakMap<SiblingPosition, { index: number; count: number }>();
 
-  constructor(
-    controller: ChatController,
-    schedule: Schedule = nextFrame,
-    presence?: PresenceTracker,
-  ) {
+  /**
+   * Wraps `controller`. Built by {@link createChatStore} it shares the controller's injected
+   * state; around a controller with a plain state, it follows its snapshots on `schedule`.
+   */
+  constructor(controller: ChatController, schedule = nextFrame, presence?: PresenceTracker) {
     this.controller = controller;
-    this.#schedule = schedule;
-    this.#presence = presence;
-    this.#unsubscribePresence = presence?.subscribe(() => (this.#presenceVersion += 1));
-    this.#snapshot = controller.snapshot;
-    this.#unsubscribe = controller.subscribe((snapshot) => {
-      const scheduled = this.#pending !== null;
-      this.#pending = snapshot;
-      if (!scheduled) {
-        this.#schedule(() => {
-          if (this.#pending) this.#snapshot = this.#pending;
-          this.#pending = null;
-        });
-      }
-    });
+    const injected = controller.state instanceof ReactiveChatState ? controller.state : null;
+    const state = (this.#state = injected ?? new ReactiveChatState(schedule, controller.snapshot));
+    this.#visibleMessages = $derived(this.#branches.visible(state.chat));
+    this.#siblingPositions = $derived(this.#branches.positions(state.chat.messages));
+    if (!injected) this.#cleanup.push(controller.subscribe((next) => this.#state.set(next)));
+    this.#presence = presence ?? controller.presence;
+    this.#cleanup.push(this.#presence.subscribe(() => (this.#presenceVersion += 1)));
+    expose(this, controller, ACTIONS);
+    expose(this, this.#presence, PRESENCE);
   }
 
-  /** The messages shown, oldest first. */
+  /** The messages loaded, oldest first (every branch; see {@link visibleMessages}). */
   get messages() {
-    return this.#snapshot.chat.messages;
+    return this.#state.chat.messages;
   }
   /** `ready`, `submitted`, `streaming` or `error`. */
   get status() {
-    return this.#snapshot.chat.status;
+    return this.#state.chat.status;
   }
   /** The last error, or null. */
   get error() {
-    return this.#snapshot.chat.error;
+    return this.#state.chat.error;
   }
   /** The current conversation, or null before the first message. */
   get conversation() {
-    return this.#snapshot.chat.conversation;
+    return this.#state.chat.conversation;
   }
   /** Every run this client follows, by id. */
   get runs() {
-    return this.#snapshot.chat.runs;
+    return this.#state.chat.runs;
   }
   /** The connection's status and last error. */
   get connection() {
-    return this.#snapshot.connection;
+    return this.#state.connection;
   }
   /** The agents the server offers. */
   get agents() {
-    return this.#snapshot.agents;
+    return this.#state.agents;
   }
-  /** The conversations listed so far (see {@link listConversations}), most recently active first. */
+  /** The conversations listed so far (`listConversations`), most recently active first. */
   get conversations() {
-    return this.#snapshot.chat.conversations;
+    return this.#state.chat.conversations;
   }
-  /** Whether more conversations can be listed ({@link loadMoreConversations}). */
+  /** Whether more conversations can be listed (`loadMoreConversations`). */
   get hasMoreConversations() {
-    return this.#snapshot.chat.nextCursor !== null;
+    return this.#state.chat.nextCursor !== null;
   }
-  /** Whether the open conversation has older messages to load ({@link loadOlder}). */
+  /** Whether the open conversation has older messages to load (`loadOlder`). */
   get hasOlderMessages() {
-    return this.#snapshot.chat.hasMore;
+    return this.#state.chat.hasMore;
   }
-  /**
-   * The branch structure, worked out again only when messages are added, removed or moved (not
-   * on every token of a streaming answer); unchanged results keep their identity, so the
-   * deriveds below stop there and the messages already rendered are not touched.
-   */
-  readonly #branches = new BranchView();
-  #visibleMessages = $derived(this.#branches.visible(this.#snapshot.chat));
-  #siblingPositions = $derived(this.#branches.positions(this.#snapshot.chat.messages));
-  /** `siblingsOf`'s answers, one object per position, so a caller's derived sees no change. */
-  readonly #siblingAnswers = new WeakMap<SiblingPosition, { index: number; count: number }>();
   /**
    * The messages of the branch shown, oldest first: from the root through the chosen version of
-   * each message (the newest unless {@link selectBranch} chose another). `messages` holds all.
+   * each message (the newest unless `selectBranch` chose another). Unchanged messages keep their
+   * identity, and a text delta does not work the branch tree out again.
    */
   get visibleMessages() {
     return this.#visibleMessages;
   }
+
   /** A message's place among its versions: `index` is 0-based ("2 of 3" is `{ index: 1, count: 3 }`). */
   siblingsOf(messageId: string): { index: number; count: number } {
     const position = this.#siblingPositions.get(messageId);
@@ -158,128 +147,49 @@ export class ChatStore {
     return answer;
   }
 
-  /**
-   * Every member of the open conversation (`{ userId, name?, online, typing }`), the user
-   * included, as the server last reported them; empty before the first `presence` event.
-   */
+  /** Every member of the open conversation (the user included); empty before any is heard. */
   get presence(): PresenceMember[] {
     void this.#presenceVersion;
     const id = this.conversation?.id;
-    return (id && this.#presence?.membersOf(id)) || [];
+    return (id && this.#presence.membersOf(id)) || [];
   }
   /** Members of the open conversation, other than the user, who are typing now. */
   get typingUsers(): PresenceMember[] {
     void this.#presenceVersion;
-    return this.conversation ? (this.#presence?.typingMembers ?? []) : [];
+    return this.conversation ? this.#presence.typingMembers : [];
   }
   /** Members of the open conversation other than the user. */
   get otherMembers(): PresenceMember[] {
     void this.#presenceVersion;
-    return this.conversation ? (this.#presence?.otherMembers ?? []) : [];
+    return this.conversation ? this.#presence.otherMembers : [];
   }
 
-  /**
-   * The user typed in the composer: sends `presence:typing` for the open conversation, paced
-   * (see {@link PresenceTracker.typing}). Call it on every input.
-   */
-  typing(): void {
-    this.#presence?.typing();
-  }
-  /** The user stopped typing: sends `typing: false` if `true` was sent. `send` calls it. */
-  stopTyping(): void {
-    this.#presence?.stopTyping();
-  }
-  /** Adds user `userId` as a member of the open conversation (any member may invite). */
-  invite(userId: string) {
-    if (!this.#presence)
-      return Promise.resolve(fail('unavailable', 'This store has no presence tracker.'));
-    return this.#presence.invite(userId);
-  }
-
-  /** Opens the connection. */
-  connect(): void {
-    this.controller.connect();
-  }
   /**
    * Sends a user message to `options.agentIds`, else to {@link agentIds}, else the defaults; with
-   * `options.settings`, else {@link settings}.
+   * `options.settings`, else {@link settings}. Stops the typing indicator.
    */
   send(text: string, options: SendOptions = {}): Promise<SendResult> {
-    const agentIds = options.agentIds ?? (this.agentIds.length ? [...this.agentIds] : undefined);
-    const settings = options.settings ?? $state.snapshot(this.settings);
     this.stopTyping();
-    return this.controller.send(text, { ...(agentIds ? { agentIds } : {}), settings });
+    const defaults = this.#defaults();
+    const agentIds = options.agentIds ?? defaults.agentIds;
+    const settings = options.settings ?? defaults.settings;
+    return this.controller.send(text, { ...options, ...(agentIds ? { agentIds } : {}), settings });
   }
-  /** Cancels one run, or every live run. */
-  cancel(runId?: string): Promise<void> {
-    return this.controller.cancel(runId);
-  }
-  /** Clears the last error. */
-  clearError(): void {
-    this.controller.clearError();
-  }
-  /** Loads the first page of the user's conversations (reloaded on every new connection). */
-  listConversations(options?: ListConversationsOptions) {
-    return this.controller.listConversations(options);
-  }
-  /** Appends the next page of conversations, if there is one. */
-  loadMoreConversations() {
-    return this.controller.loadMoreConversations();
-  }
-  /** Shows another conversation: joins it and leaves the one shown. */
-  open(conversationId: string) {
-    return this.controller.open(conversationId);
-  }
-  /** Leaves the open conversation; the next send starts a new one. */
-  newConversation(): void {
-    this.controller.newConversation();
-  }
-  /** Leaves the open conversation (its events stop arriving); nothing is shown afterwards. */
-  leave() {
-    return this.controller.leave();
-  }
-  /** Renames a conversation. */
-  renameConversation(conversationId: string, title: string) {
-    return this.controller.renameConversation(conversationId, title);
-  }
-  /** Deletes a conversation (its owner only). */
-  deleteConversation(conversationId: string) {
-    return this.controller.deleteConversation(conversationId);
-  }
-  /** Loads the messages before the oldest one shown, when {@link hasOlderMessages}. */
-  loadOlder() {
-    return this.controller.loadOlder();
-  }
-  /** Answers the question of an assistant message again; the new answer is its sibling. */
-  regenerate(messageId: string, options?: RegenerateOptions) {
-    return this.controller.regenerate(messageId, options);
-  }
-  /**
-   * Sends `text` as a new version of a user message (to {@link agentIds} and with
-   * {@link settings}, as `send` does); the old version stays.
-   */
+  /** Sends `text` as a new version of a user message (as `send` does); the old version stays. */
   edit(messageId: string, text: string): Promise<SendResult> {
-    const agentIds = this.agentIds.length ? [...this.agentIds] : undefined;
-    const settings = $state.snapshot(this.settings);
-    return this.controller.edit(messageId, text, { ...(agentIds ? { agentIds } : {}), settings });
-  }
-  /**
-   * Rates an answer: 1 (thumbs up), -1 (thumbs down) or null (clear), with an optional comment.
-   * Shown at once; undone if the server refuses it.
-   */
-  feedback(messageId: string, value: FeedbackValue | null, comment?: string) {
-    return this.controller.feedback(messageId, value, comment);
-  }
-  /** Shows the previous or next version of a message, or the one at a 0-based index. */
-  selectBranch(messageId: string, target: BranchTarget): void {
-    this.controller.selectBranch(messageId, target);
+    return this.controller.edit(messageId, text, this.#defaults());
   }
   /** Disconnects and stops updating. Call it when the owning component is destroyed. */
   destroy(): void {
-    this.#unsubscribe();
-    this.#unsubscribePresence?.();
-    this.#presence?.dispose();
+    for (const dispose of this.#cleanup.splice(0)) dispose();
+    this.#state.dispose();
+    this.#presence.dispose();
     this.controller.dispose();
+  }
+
+  #defaults(): Pick<SendOptions, 'agentIds' | 'settings'> {
+    const agentIds = this.agentIds.length ? [...this.agentIds] : undefined;
+    return { ...(agentIds ? { agentIds } : {}), settings: $state.snapshot(this.settings) };
   }
 }
 
@@ -291,16 +201,14 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
   const { url, token, transport, userId, ...controllerOptions } = options;
   const chosen =
     transport ?? new SocketIoTransport({ url: url as string, ...(token ? { token } : {}) });
-  const controller = new ChatController({ ...controllerOptions, transport: chosen });
-  const presence = new PresenceTracker({
+  const subject = () => tokenSubject(typeof token === 'function' ? token() : token);
+  const controller = new ChatController({
+    ...controllerOptions,
     transport: chosen,
-    conversationId: () => controller.snapshot.chat.conversation?.id,
-    userId: () =>
-      typeof userId === 'function'
-        ? userId()
-        : (userId ?? tokenSubject(typeof token === 'function' ? token() : token)),
+    state: new ReactiveChatState(),
+    userId: userId ?? subject,
   });
-  return new ChatStore(controller, nextFrame, presence);
+  return new ChatStore(controller);
 }
 
 const [getContext, setContext, hasContext] = createContext<ChatStore>();

@@ -1,0 +1,95 @@
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { ChatController, InMemoryTransport, messageText } from '../src/lib/client/index.js';
+import { ok } from '../src/lib/protocol/index.js';
+import { createChatStore } from '../src/lib/state/index.js';
+import { ReactiveChatState } from '../src/lib/state/reactive-chat-state.svelte.js';
+import { agent, conversation, runEvents } from './fixtures.js';
+
+function manualFrames() {
+  const queue: (() => void)[] = [];
+  return {
+    schedule: (flush: () => void) => void queue.push(flush),
+    runFrame: () => queue.splice(0).forEach((flush) => flush()),
+  };
+}
+
+const handlers = {
+  'agents:list': () => ok({ agents: [agent] }),
+  'conversations:join': () => ok({ conversation, messages: [], hasMore: false, runs: [] }),
+};
+
+describe('ReactiveChatState injected into a ChatController', () => {
+  it('keeps the snapshot current at once and its $state fields one frame behind', async () => {
+    const frames = manualFrames();
+    const state = new ReactiveChatState(frames.schedule);
+    const transport = new InMemoryTransport({ speed: 0, handlers });
+    const controller = new ChatController({ transport, state, conversationId: 'c1' });
+    controller.connect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The controller decides from the current snapshot; what is shown waits for the frame.
+    expect(state.snapshot.chat.conversation?.id).toBe('c1');
+    expect(state.connection.status).toBe('idle');
+    expect(state.chat.conversation).toBeNull();
+    frames.runFrame();
+    expect(state.connection.status).toBe('connected');
+    expect(state.agents).toEqual([agent]);
+    expect(state.chat.conversation?.id).toBe('c1');
+    controller.dispose();
+  });
+
+  it('writes only the fields that changed: a text delta does not touch connection or agents', async () => {
+    const frames = manualFrames();
+    const state = new ReactiveChatState(frames.schedule);
+    const transport = new InMemoryTransport({ speed: 0, handlers });
+    const controller = new ChatController({ transport, state, conversationId: 'c1' });
+    controller.connect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    frames.runFrame();
+    const runs = { chat: 0, connection: 0, agents: 0 };
+    const texts: string[] = [];
+    const cleanup = $effect.root(() => {
+      $effect(() => {
+        texts.push(state.chat.messages.map(messageText).join('|'));
+        runs.chat += 1;
+      });
+      $effect(() => {
+        void state.connection;
+        runs.connection += 1;
+      });
+      $effect(() => {
+        void state.agents;
+        runs.agents += 1;
+      });
+    });
+    flushSync();
+    const [start, first, second] = runEvents(['Hel', 'lo']);
+    for (const event of [start!, first!, second!]) transport.emit('run:event', event);
+    frames.runFrame();
+    flushSync();
+    // Three events in one frame: one update of `chat`, none of the others.
+    expect(runs).toEqual({ chat: 2, connection: 1, agents: 1 });
+    expect(texts.at(-1)).toBe('Hello');
+    controller.dispose();
+    transport.emit('run:event', { ...second!, seq: 3, text: '!' } as typeof second & {});
+    frames.runFrame();
+    flushSync();
+    expect(runs.chat).toBe(2);
+    cleanup();
+  });
+
+  it('is what createChatStore injects, and the store’s actions are the controller’s', async () => {
+    const transport = new InMemoryTransport({ speed: 0, handlers });
+    const store = createChatStore({ transport, conversationId: 'c1' });
+    expect(store.controller.state).toBeInstanceOf(ReactiveChatState);
+    store.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(store.conversation?.id).toBe('c1');
+    expect(store.connection.status).toBe('connected');
+    store.clearError();
+    store.newConversation();
+    expect(store.controller.snapshot.chat.conversation).toBeNull();
+    store.destroy();
+    expect(transport.connected).toBe(false);
+  });
+});
