@@ -186,6 +186,10 @@ interface LoadRound {
   serverFirstDeltaMs: number[];
   /** Per stream, baseline: ms from `graph.stream()` to the first message chunk. */
   baselineFirstChunkMs: number[];
+  /** The server's heap after a full collection, after the round (outside the windows). */
+  serverHeapAfterGcMb: number;
+  /** Ended runs the server held then (kept for replay). */
+  serverEndedRunsHeld: number;
 }
 
 const cpuUsPerToken = (report: WindowReport) =>
@@ -241,6 +245,8 @@ async function baselineRound(baseline: Child, round: string) {
 async function loadRound(server: Child, baseline: Child, clients: ClientSocket[], round: string) {
   const s = await serverRound(server, clients, `${round}srv`);
   const b = await baselineRound(baseline, `${round}base`);
+  // Outside every window: the server's heap after a full collection (what it retains).
+  const { heap } = await server.request({ type: 'heap' }, 'heap');
   const result: LoadRound = {
     round,
     server: {
@@ -256,11 +262,14 @@ async function loadRound(server: Child, baseline: Child, clients: ClientSocket[]
     },
     serverFirstDeltaMs: s.firstDeltaMs,
     baselineFirstChunkMs: Object.values(b.firstChunkMs),
+    serverHeapAfterGcMb: heap.heapUsedMb,
+    serverEndedRunsHeld: heap.held.endedRuns,
   };
   console.log(
     `  ${round.padEnd(8)} server ${result.server.cpuUsPerToken.toFixed(1)} µs/token ` +
       `(ELU ${(result.server.elu * 100).toFixed(0)} %, ${Math.round(result.server.tokensPerSecond)} tokens/s, ` +
-      `heap ${Math.round(result.server.heapUsedMb)} MB)` +
+      `heap ${Math.round(result.server.heapUsedMb)} MB, after GC ${Math.round(heap.heapUsedMb)} MB ` +
+      `with ${heap.held.endedRuns} ended runs held)` +
       ` | baseline ${result.baseline.cpuUsPerToken.toFixed(1)} µs/token ` +
       `(ELU ${(result.baseline.elu * 100).toFixed(0)} %, ${Math.round(result.baseline.tokensPerSecond)} tokens/s)` +
       ` | ratio ${(result.server.cpuUsPerToken / result.baseline.cpuUsPerToken).toFixed(2)}×`,
@@ -302,7 +311,8 @@ async function main(): Promise<number> {
     BENCH_TOKEN_DELAY_MS: String(settings.tokenDelayMs),
     BENCH_FLUSH_INTERVAL_MS: String(settings.flushIntervalMs),
   };
-  const server = new Child('server', { env });
+  // --expose-gc: the heap after GC is read between rounds, outside the measurement windows.
+  const server = new Child('server', { env, execArgv: ['--expose-gc'] });
   const baseline = new Child('baseline', { env });
   const clients: ClientSocket[] = [];
   try {
@@ -454,6 +464,8 @@ async function main(): Promise<number> {
         server: r.server,
         baseline: r.baseline,
         serverFirstDeltaP50Ms: round(median(r.serverFirstDeltaMs), 3),
+        serverHeapAfterGcMb: round(r.serverHeapAfterGcMb, 1),
+        serverEndedRunsHeld: r.serverEndedRunsHeld,
         baselineFirstChunkP50Ms: round(median(r.baselineFirstChunkMs), 3),
       })),
       durationSeconds: round((performance.now() - startedAt) / 1000, 1),
