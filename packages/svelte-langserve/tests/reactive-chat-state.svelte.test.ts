@@ -1,10 +1,10 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { ChatController, InMemoryTransport, messageText } from '../src/lib/client/index.js';
-import { ok } from '../src/lib/protocol/index.js';
+import { ok, type RequestPayload } from '../src/lib/protocol/index.js';
 import { createChatStore } from '../src/lib/state/index.js';
 import { ReactiveChatState } from '../src/lib/state/reactive-chat-state.svelte.js';
-import { agent, conversation, runEvents } from './fixtures.js';
+import { agent, conversation, runEvents, userMessage } from './fixtures.js';
 
 function manualFrames() {
   const queue: (() => void)[] = [];
@@ -91,5 +91,36 @@ describe('ReactiveChatState injected into a ChatController', () => {
     expect(store.controller.snapshot.chat.conversation).toBeNull();
     store.destroy();
     expect(transport.connected).toBe(false);
+  });
+
+  it('sends with the store’s agents and settings, and the parent a call names', async () => {
+    const received: RequestPayload<'messages:send'>[] = [];
+    const transport = new InMemoryTransport({
+      speed: 0,
+      handlers: {
+        ...handlers,
+        'messages:send': (payload) => {
+          received.push(payload);
+          return ok({
+            message: userMessage({ clientMessageId: payload.clientMessageId }),
+            runs: [],
+          });
+        },
+      },
+    });
+    const store = createChatStore({ transport, conversationId: 'c1' });
+    store.connect();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    store.agentIds = ['chatbot'];
+    store.settings = { temperature: 0.5 };
+    await store.send('A new root', { parentId: null });
+    expect(received).toEqual([
+      expect.objectContaining({
+        agentIds: ['chatbot'],
+        settings: { temperature: 0.5 },
+        parentId: null,
+      }),
+    ]);
+    store.destroy();
   });
 });

@@ -41,6 +41,7 @@ export {
   type BranchTarget,
   type ChatMessage,
   type ChatSnapshot,
+  type ChatSnapshotState,
   type ChatStatus,
   type ConnectionState,
   type ConnectionStatus as ConnectionStatusValue,

@@ -6,3 +6,4 @@ export {
   provideChatStore,
   type ChatStoreOptions,
 } from './chat-store.svelte.js';
+export { ReactiveChatState, type Schedule } from './reactive-chat-state.svelte.js';
