@@ -1,7 +1,8 @@
 /**
  * The library as a consumer gets it: pack the tarball, install it with npm into a fresh
  * SvelteKit app outside the workspace, type-check that app, build it, and serve a page that
- * renders ChatInterface inside ThemeProvider against the in-memory transport.
+ * renders ChatInterface inside ThemeProvider against the in-memory transport, and a chat composed
+ * from the exported message parts.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -24,6 +25,7 @@ const work = mkdtempSync(join(tmpdir(), 'svelte-langserve-consumer-'));
 const app = join(work, 'app');
 let tarball = '';
 let server: ChildProcess | undefined;
+let origin = '';
 
 /** The exact versions the workspace pins, so the consumer app matches what CI tests. */
 function catalog(): Record<string, string> {
@@ -121,10 +123,11 @@ describe('the packed library in a fresh SvelteKit app', () => {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: 'ignore',
     });
+    origin = `http://127.0.0.1:${port}`;
     let html = '';
     for (let attempt = 0; attempt < 100 && !html; attempt += 1) {
       try {
-        html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+        html = await (await fetch(`${origin}/`)).text();
       } catch {
         await new Promise((wait) => setTimeout(wait, 100));
       }
@@ -143,4 +146,20 @@ describe('the packed library in a fresh SvelteKit app', () => {
     expect(css).toMatch(/--color-primary-700:\s*var\(--color-blue-700\)/);
     expect(css).toContain('.bg-primary-700');
   }, 180_000);
+
+  it('serves a chat composed from the exported message parts (docs/compose-your-own.md)', async () => {
+    expect(origin, 'the previous test starts the server').not.toBe('');
+    const html = await (await fetch(`${origin}/assistant`)).text();
+    expect(html).toContain('data-slot="assistant-panel"');
+    expect(html).toContain('Consumer assistant');
+    // Its own bubble and action bar, from the parts, with the store's actions and no switcher.
+    expect(html).toContain('data-slot="message-copy"');
+    expect(html).toContain('data-slot="message-regenerate"');
+    expect(html).toContain('data-slot="message-feedback-down"');
+    expect(html).toContain('data-slot="message-edit"');
+    expect(html).toContain('aria-label="Answer actions"');
+    expect(html).toMatch(/data-slot="message-metadata"[^>]*>[\s\S]*42 tokens\/s/);
+    expect(html).not.toContain('data-slot="message-versions"');
+    expect(html).not.toContain('data-slot="message-body"');
+  }, 60_000);
 });
