@@ -34,8 +34,15 @@ export type BranchTarget = 'previous' | 'next' | number;
 /** The slices' actions that the controller offers as its own methods. */
 const ACTIONS = {
   sending: ['send', 'edit', 'regenerate', 'cancel'],
-  conversations: ['listConversations', 'loadMoreConversations', 'renameConversation'],
-  shown: ['open', 'leave', 'newConversation', 'deleteConversation'],
+  conversations: [
+    'listConversations',
+    'loadMoreConversations',
+    'renameConversation',
+    'deleteConversation',
+    'open',
+    'leave',
+    'newConversation',
+  ],
   history: ['loadOlder'],
   feedback: ['feedback'],
   resume: ['join'],
@@ -50,7 +57,6 @@ export interface ChatController
   extends
     Actions<SendingSlice, typeof ACTIONS.sending>,
     Actions<ConversationsSlice, typeof ACTIONS.conversations>,
-    Actions<ConversationsSlice, typeof ACTIONS.shown>,
     Actions<HistorySlice, typeof ACTIONS.history>,
     Actions<FeedbackSlice, typeof ACTIONS.feedback>,
     Actions<ResumeSlice, typeof ACTIONS.resume> {}
@@ -86,7 +92,7 @@ export class ChatController {
       userId: typeof userId === 'function' ? userId : () => userId,
     });
     expose(this, new SendingSlice(context, options), ACTIONS.sending);
-    expose(this, conversations, [...ACTIONS.conversations, ...ACTIONS.shown]);
+    expose(this, conversations, ACTIONS.conversations);
     expose(this, new HistorySlice(context), ACTIONS.history);
     expose(this, new FeedbackSlice(context), ACTIONS.feedback);
     expose(this, resume, ACTIONS.resume);
