@@ -6,6 +6,7 @@ import type { RequestPayload } from '../src/lib/protocol/index.js';
 import AssistantPanelChat from '../stories/support/AssistantPanelChat.svelte';
 import MessagePartsHarness from '../stories/support/MessagePartsHarness.svelte';
 import { messageTexts } from '../stories/support/dom.js';
+import { MessageParts } from '../src/lib/components/message/index.js';
 import MessageInChat from './fixtures/MessageInChat.svelte';
 
 const answer: ChatMessage = {
@@ -94,6 +95,12 @@ describe('the message context (real Chromium)', () => {
     const alone = await render(MessageInChat, { message: answer, useStore: false });
     await expect.element(page.getByText('Blue.')).toBeVisible();
     expect(alone.container.querySelector('[data-slot="message-actions"]')).toBeNull();
+  });
+
+  it('says where a part must go when it is used outside a message', async () => {
+    await expect(async () => render(MessageParts.Copy)).rejects.toThrow(
+      'A message part must be inside MessageParts.Root, Message or MessageActions.',
+    );
   });
 
   it('drives the store from a composition of parts (the assistant panel)', async () => {

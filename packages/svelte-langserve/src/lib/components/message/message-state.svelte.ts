@@ -255,6 +255,8 @@ const [getContext, setContext, hasContext] = createContext<MessageState>();
  * state and actions. Throws outside one.
  */
 export function getMessageContext(): MessageState {
+  if (!hasContext())
+    throw new Error('A message part must be inside MessageParts.Root, Message or MessageActions.');
   return getContext();
 }
 
