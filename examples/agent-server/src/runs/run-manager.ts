@@ -235,8 +235,8 @@ export class RunManager {
   }
 
   /**
-   * The events a run emitted after `seq`, or undefined when the run is not in memory.
-   * (Replay on re-join is not wired to the protocol yet.)
+   * The events a run emitted after `seq`, or undefined when the run is not in memory (a
+   * re-join lists it in `unreplayable` and the client takes the stored message).
    */
   eventsAfter(runId: string, seq: number): RunEvent[] | undefined {
     return this.#runs.get(runId)?.eventsAfter(seq);
