@@ -198,7 +198,12 @@ describe('messages:send that fails part-way', () => {
     ]);
     for (const run of retried.data.runs) await log.ended(run.id);
     expect(model.calls).toBe(2);
-    const stored = await store.listRunsByTrigger(retried.data.message.id);
+    // A run's end is emitted before it is stored (docs/delivery.md): wait for the store.
+    let stored = await store.listRunsByTrigger(retried.data.message.id);
+    for (let tries = 0; tries < 200 && stored.some((run) => run.status === 'running'); tries++) {
+      await wait(10);
+      stored = await store.listRunsByTrigger(retried.data.message.id);
+    }
     expect(stored.map((run) => run.status)).toEqual(['completed', 'completed']);
   });
 
