@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
+  mkdirSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -80,6 +81,16 @@ beforeAll(() => {
     recursive: true,
     filter: (source) => !source.endsWith('package.json.template'),
   });
+  // The compose-your-own panel is the stories' own file, importing the package by its public
+  // name instead of the sources (it must import nothing else: tests/compose-your-own.test.ts).
+  mkdirSync(join(app, 'src/lib'), { recursive: true });
+  writeFileSync(
+    join(app, 'src/lib/AssistantPanel.svelte'),
+    readFileSync(join(packageDir, 'stories/support/AssistantPanel.svelte'), 'utf8').replace(
+      "from '../../src/lib/index.js';",
+      "from 'svelte-langserve';",
+    ),
+  );
   const versions = catalog();
   const manifest = readFileSync(
     join(packageDir, 'tests/consumer-app/package.json.template'),
