@@ -74,6 +74,18 @@ describe('math and diagrams (real Chromium)', () => {
     expect(fetched('math-engine').length).toBeGreaterThan(0);
   });
 
+  it('renders math in the last block once the answer is complete, once', async () => {
+    const screen = await render(ThemedMarkdown, {
+      text: 'Last:\n\n\\[\n\\sqrt{2}\n\\]',
+      streaming: false,
+    });
+    await settled(screen.container);
+    expect(screen.container.querySelectorAll('.katex-display')).toHaveLength(1);
+    // Settled for good: no render loop keeps it pending.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(screen.container.querySelector('[data-rich]')).toBeNull();
+  });
+
   it('renders math once its block is finished while streaming', async () => {
     const screen = await render(ThemedMarkdown, {
       text: 'Area: $\\pi r^2',

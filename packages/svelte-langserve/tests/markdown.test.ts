@@ -54,6 +54,18 @@ describe('IncrementalMarkdown', () => {
     expect(sanitized).toBeLessThan(tokens.length + 6);
   });
 
+  it('returns the same rendering, tail included, for the same text', () => {
+    const markdown = new IncrementalMarkdown({ sanitize: identity });
+    const first = markdown.update('# Title\n\nA tail');
+    const renders = markdown.renders;
+    const again = markdown.update('# Title\n\nA tail');
+    expect(again.tail).toBe(first.tail);
+    expect(again.blocks).toEqual(first.blocks);
+    expect(markdown.renders).toBe(renders);
+    // Completing the same text is a new rendering (a definition in the tail may now count).
+    expect(markdown.update('# Title\n\nA tail', { complete: true }).tail).not.toBe(first.tail);
+  });
+
   it('starts over when the text is replaced rather than appended', () => {
     const markdown = new IncrementalMarkdown({ sanitize: identity });
     markdown.update('# One\n\nfirst');

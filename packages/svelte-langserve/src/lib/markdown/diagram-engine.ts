@@ -5,6 +5,7 @@
  */
 import DOMPurify from 'dompurify';
 import mermaid, { type MermaidConfig } from 'mermaid';
+import './diagram.css';
 import type { DiagramEngine } from './diagram.js';
 import { loadsInCss } from './sanitize.js';
 

@@ -1,3 +1,5 @@
-// The lazy chunk behind preloadMarkdown(): the incremental renderer and the sanitizer.
+// The lazy chunk behind preloadMarkdown(): the incremental renderer, the sanitizer, and what
+// loads KaTeX and mermaid when a finished block needs them.
 export { IncrementalMarkdown } from './incremental.js';
 export { createSanitizer } from './sanitize.js';
+export { RichBlocks } from './rich-blocks.js';

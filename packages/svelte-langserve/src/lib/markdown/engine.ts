@@ -6,12 +6,15 @@
  * mounts, while the conversation is still being fetched (ADR 0019).
  */
 import type { IncrementalMarkdown } from './incremental.js';
+import type { RichBlocks } from './rich-blocks.js';
 import type { createSanitizer } from './sanitize.js';
 
 /** What `Markdown` renders with, once loaded. */
 export interface MarkdownEngine {
   IncrementalMarkdown: typeof IncrementalMarkdown;
   createSanitizer: typeof createSanitizer;
+  /** Math (KaTeX) and diagrams (mermaid) for finished blocks, each loaded on first use. */
+  RichBlocks: typeof RichBlocks;
 }
 
 // A cache of a code module (like the module loader's own), not application state: every

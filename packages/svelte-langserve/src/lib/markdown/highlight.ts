@@ -51,67 +51,29 @@ export type CodeLanguage =
   | 'xml'
   | 'yaml';
 
-/** Fence tags (lower case) and the language each one means. */
-const LANGUAGE_TAGS: Record<string, CodeLanguage> = {
-  bash: 'bash',
-  sh: 'bash',
-  shell: 'bash',
-  zsh: 'bash',
-  c: 'c',
-  h: 'c',
-  cpp: 'cpp',
-  'c++': 'cpp',
-  cc: 'cpp',
-  hpp: 'cpp',
-  csharp: 'csharp',
-  cs: 'csharp',
-  'c#': 'csharp',
-  css: 'css',
-  diff: 'diff',
-  patch: 'diff',
-  go: 'go',
-  golang: 'go',
-  java: 'java',
-  javascript: 'javascript',
-  js: 'javascript',
-  jsx: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  json: 'json',
-  jsonc: 'json',
-  kotlin: 'kotlin',
-  kt: 'kotlin',
-  markdown: 'markdown',
-  md: 'markdown',
-  php: 'php',
-  python: 'python',
-  py: 'python',
-  ruby: 'ruby',
-  rb: 'ruby',
-  rust: 'rust',
-  rs: 'rust',
-  sql: 'sql',
-  swift: 'swift',
-  typescript: 'typescript',
-  ts: 'typescript',
-  tsx: 'typescript',
-  mts: 'typescript',
-  cts: 'typescript',
-  html: 'xml',
-  xml: 'xml',
-  svg: 'xml',
-  svelte: 'xml',
-  vue: 'xml',
-  yaml: 'yaml',
-  yml: 'yaml',
-};
+/**
+ * Fence tags (lower case) by language, `|` between languages, each language's name first.
+ * `tests/code-highlight.test.ts` checks that the names are exactly the `CodeLanguage`s.
+ */
+export const LANGUAGE_TABLE =
+  'bash sh shell zsh|c h|cpp c++ cc hpp|csharp cs c#|css|diff patch|go golang|java|' +
+  'javascript js jsx mjs cjs|json jsonc|kotlin kt|markdown md|php|python py|ruby rb|rust rs|' +
+  'sql|swift|typescript ts tsx mts cts|xml html svg svelte vue|yaml yml';
+
+/** Fence tag → the language it means. */
+const LANGUAGE_TAGS = new Map(
+  LANGUAGE_TABLE.split('|').flatMap((group) => {
+    const tags = group.split(' ');
+    return tags.map((tag) => [tag, tags[0] as CodeLanguage] as const);
+  }),
+);
 
 /**
  * The language a fence tag (` ```ts `) names, or `null` when it is not one the highlighter
  * knows: such code stays plain text and nothing is downloaded.
  */
 export function codeLanguage(tag: string): CodeLanguage | null {
-  return Object.hasOwn(LANGUAGE_TAGS, tag.toLowerCase()) ? LANGUAGE_TAGS[tag.toLowerCase()]! : null;
+  return LANGUAGE_TAGS.get(tag.toLowerCase()) ?? null;
 }
 
 /** What a {@link CodeHighlighterLoader} resolves to. */

@@ -107,6 +107,8 @@ export class IncrementalMarkdown {
   #waiting = new Map<string, Set<number>>();
   /** Block index → source, for the blocks in {@link #waiting}. */
   #waitingSources = new Map<number, string>();
+  /** The last rendering, returned again for the same text. */
+  #last: { complete: boolean; rendered: RenderedMarkdown } | null = null;
   /** How many blocks have been rendered (finished ones once each, the tail every update). */
   renders = 0;
 
@@ -131,8 +133,20 @@ export class IncrementalMarkdown {
     });
   }
 
-  /** Renders `text`. Appending to the previous text reuses every finished block. */
+  /**
+   * Renders `text`. Appending to the previous text reuses every finished block; the same text
+   * (and `complete`) again returns the previous rendering, tail included, as the same objects.
+   */
   update(text: string, options: MarkdownUpdateOptions = {}): RenderedMarkdown {
+    const last = this.#last;
+    if (last && text === this.#source && last.complete === Boolean(options.complete))
+      return { blocks: last.rendered.blocks.slice(), tail: last.rendered.tail };
+    const rendered = this.#update(text, options);
+    this.#last = { complete: Boolean(options.complete), rendered };
+    return rendered;
+  }
+
+  #update(text: string, options: MarkdownUpdateOptions): RenderedMarkdown {
     if (!text.startsWith(this.#source) || this.#stableOffset > text.length) this.#reset();
     this.#source = text;
     const pending = text.slice(this.#stableOffset);

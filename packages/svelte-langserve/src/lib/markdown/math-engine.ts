@@ -6,6 +6,7 @@
 import DOMPurify from 'dompurify';
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
+import './math.css';
 import type { MathEngine } from './math.js';
 import { loadsInCss } from './sanitize.js';
 
