@@ -35,31 +35,22 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type RunEvent,
-  type ServerToClientEvents,
-} from 'svelte-langserve/protocol';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION, type RunEvent } from 'svelte-langserve/protocol';
 import { TokenAuthority } from '../src/auth/tokens.js';
+import type { ClientSocket } from '../tests/support/client.js';
 import { Child, wait } from './child-process.js';
+import { envNumber } from './env.js';
 import type { WindowReport } from './ipc.js';
 import { promptFor } from './scripted-model.js';
 import { median, percentile } from './stats.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type TransportMode = 'websocket' | 'polling';
 type Load = 'idle' | 'streaming';
 interface Condition {
   load: Load;
   transport: TransportMode;
 }
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = process.env[name];
-  return value === undefined ? fallback : Number(value);
-};
 
 const settings = {
   clients: envNumber('BENCH_STORM_CLIENTS', 50),
@@ -423,7 +414,6 @@ const shortUrl = (url: string) =>
     .replace(/.*\/examples\/agent-server\//, 'agent-server/')
     .replace(/.*\/packages\/svelte-langserve\//, 'svelte-langserve/');
 
-
 /**
  * What a sample's stack was doing, judged by the first rule that matches any of its frames
  * (leaf to root). The order matters: an error built while broadcasting a run event counts as an
@@ -539,9 +529,7 @@ function summariseProfile(profileData: CpuProfile, results: StormResult[], top: 
     `  busy ${(stormRun.busy / 1000 / storms).toFixed(0)} ms per storm of ${(stormRun.wallUs / 1000 / storms).toFixed(0)} ms wall ` +
       `(steady before the drop: ${((steady.busy / Math.max(1, steady.wallUs)) * 100).toFixed(0)} % busy)`,
   );
-  console.log(
-    '    ms per storm  (same span at the steady rate)  category',
-  );
+  console.log('    ms per storm  (same span at the steady rate)  category');
   for (const [name] of CATEGORIES) {
     const us = stormRun.byCategory.get(name) ?? 0;
     const steadyUs = (steady.byCategory.get(name) ?? 0) * scale;

@@ -10,23 +10,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { io as connect, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from 'svelte-langserve/protocol';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION } from 'svelte-langserve/protocol';
+import type { ClientSocket } from '../tests/support/client.js';
 import { Child, wait } from './child-process.js';
+import { envNumber } from './env.js';
 import type { WindowReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { median, percentile, round } from './stats.js';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = process.env[name];
-  return value === undefined ? fallback : Number(value);
-};
 
 /** The workload (overridable by environment variables, for experiments). */
 const settings = {

@@ -16,26 +16,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { io as connect, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from 'svelte-langserve/protocol';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION } from 'svelte-langserve/protocol';
+import type { ClientSocket } from '../tests/support/client.js';
 import { Child, wait } from './child-process.js';
+import { envNumber } from './env.js';
 import type { HeapReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { leastSquaresSlope, round } from './stats.js';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number ≥ 0`);
-  return number;
-};
 
 /** `--quick` (what `pnpm bench` runs): a 3-minute soak unless SOAK_MINUTES says otherwise. */
 const quick = process.argv.includes('--quick');
