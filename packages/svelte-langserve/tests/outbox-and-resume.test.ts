@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ChatController, InMemoryTransport, messageText } from '../src/lib/client/index.js';
-import { ok, type RequestPayload, type RunEvent } from '../src/lib/protocol/index.js';
+import { ok, type Message, type RequestPayload, type RunEvent } from '../src/lib/protocol/index.js';
 import { agent, conversation, runEvents, userMessage } from './fixtures.js';
 
 const settle = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The server's copy of run r1's answer, as a join returns it. */
+const serverAnswer = (text: string, status: Message['status']): Message => ({
+  id: 'a1',
+  conversationId: 'c1',
+  role: 'assistant',
+  parts: [{ type: 'text', text }],
+  status,
+  createdAt: '2026-01-01T00:00:02.000Z',
+  runId: 'r1',
+  agentId: 'chatbot',
+});
 
 describe('the outbox (unit: controller over the in-memory transport)', () => {
   it('queues messages typed while offline and sends them in order once connected', async () => {
@@ -118,19 +130,7 @@ describe('resuming a live run after a reconnect (unit)', () => {
             );
             return ok({
               conversation,
-              messages: [
-                userMessage(),
-                {
-                  id: 'a1',
-                  conversationId: 'c1',
-                  role: 'assistant',
-                  parts: [{ type: 'text', text: 'One two three' }],
-                  status: 'streaming',
-                  createdAt: '2026-01-01T00:00:02.000Z',
-                  runId: 'r1',
-                  agentId: 'chatbot',
-                },
-              ],
+              messages: [userMessage(), serverAnswer('One two three', 'streaming')],
               hasMore: false,
               runs: [{ ...runInfo, seq: 3 }],
             });
@@ -186,18 +186,7 @@ describe('resuming a live run after a reconnect (unit)', () => {
         'conversations:join': () =>
           ok({
             conversation,
-            messages: [
-              {
-                id: 'a1',
-                conversationId: 'c1',
-                role: 'assistant',
-                parts: [{ type: 'text', text: 'One two' }],
-                status: 'complete',
-                createdAt: '2026-01-01T00:00:02.000Z',
-                runId: 'r1',
-                agentId: 'chatbot',
-              },
-            ],
+            messages: [serverAnswer('One two', 'complete')],
             hasMore: false,
             runs: [],
             unreplayable: ['r1'],
@@ -243,18 +232,7 @@ describe('healing a gap (unit)', () => {
           joins.push(payload);
           return ok({
             conversation,
-            messages: [
-              {
-                id: 'a1',
-                conversationId: 'c1',
-                role: 'assistant',
-                parts: [{ type: 'text', text: 'One two three' }],
-                status: 'streaming',
-                createdAt: '2026-01-01T00:00:02.000Z',
-                runId: 'r1',
-                agentId: 'chatbot',
-              },
-            ],
+            messages: [serverAnswer('One two three', 'streaming')],
             hasMore: false,
             runs: [{ ...runInfo, seq: 3 }],
           });
