@@ -27,6 +27,20 @@ export interface StackOptions {
  * database unless `databaseUrl` names another, always with the offline demo model.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  // A free port is only free when asked: a parallel suite can take it before a child listens.
+  // Each server must know the other's address before it starts, so a taken port means new ports
+  // for both and another try.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startStackOnce(options);
+    } catch (error) {
+      const taken = error instanceof Error && error.message.includes('EADDRINUSE');
+      if (!taken || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startStackOnce(options: StackOptions): Promise<Stack> {
   const [agentPort, dashboardPort] = [await freePort(), await freePort()];
   const agentUrl = `http://127.0.0.1:${agentPort}`;
   const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
