@@ -16,7 +16,7 @@ import {
   type RecordedTranscript,
 } from '../tests/fixtures/transcripts.js';
 import { reasoningLabel } from '../src/lib/components/message/reasoning-label.js';
-import { messageTexts, streamingCursor, visibleText } from './support/dom.js';
+import { findSlot, messageTexts, streamingCursor, visibleText } from './support/dom.js';
 
 /** One message (`role`'s last) from the chat `transcript` leaves behind. */
 const messageFrom = (transcript: RecordedTranscript, role: ChatMessage['role'] = 'assistant') => [
@@ -134,7 +134,7 @@ export const Dark: Story = {
 export const ReasoningStreaming: Story = {
   loaders: messageFrom(midStream(reasoningAnswer, 4)),
   play: async ({ canvas, canvasElement }) => {
-    const reasoning = canvasElement.querySelector('[data-slot="reasoning"]')!;
+    const reasoning = await findSlot(canvasElement, 'reasoning');
     await expect(reasoning).toHaveAttribute('data-status', 'streaming');
     await expect(canvas.getByText('Thinking…')).toBeVisible();
     await expect(canvasElement.querySelector('[data-slot="markdown"]')).not.toBeVisible();
@@ -146,7 +146,9 @@ export const ReasoningStreaming: Story = {
 export const WithReasoning: Story = {
   loaders: messageFrom(reasoningAnswer),
   play: async ({ canvas, canvasElement, userEvent }) => {
-    const summary = canvas.getByText(reasoningLabel({ durationMs: REASONING_DURATION_MS }, false));
+    const summary = await canvas.findByText(
+      reasoningLabel({ durationMs: REASONING_DURATION_MS }, false),
+    );
     await expect(summary).toBeVisible();
     await expect(canvasElement.querySelector('[data-slot="reasoning"]')).toHaveAttribute(
       'data-status',
@@ -188,7 +190,7 @@ export const WithToolCall: Story = {
     },
   },
   play: async ({ canvasElement }) => {
-    const inline = canvasElement.querySelector('[data-slot="tool-call-result-inline"]');
+    const inline = await findSlot(canvasElement, 'tool-call-result-inline');
     await expect(inline).toBeVisible();
     await expect(inline).toHaveTextContent('126');
     const parts = [

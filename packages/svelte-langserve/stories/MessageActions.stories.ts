@@ -30,7 +30,7 @@ export const AssistantWithThreeVersions: Story = {
 export const UserEditing: Story = {
   play: async ({ canvas }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Edit message' }));
-    const editor = canvas.getByRole('textbox', { name: 'Edit message' });
+    const editor = await canvas.findByRole('textbox', { name: 'Edit message' });
     await expect(editor).toHaveFocus();
     await expect(editor).toHaveValue('Name a colour.');
   },

@@ -14,7 +14,7 @@ import {
   reasoningAnswer,
 } from './fixtures/transcripts.js';
 import { visibleText } from '../stories/support/dom.js';
-import { messageTexts } from '../stories/support/dom.js';
+import { findSlot, messageTexts } from '../stories/support/dom.js';
 
 const answerOf = async (transcript: typeof reasoningAnswer): Promise<ChatMessage> => {
   const snapshot = await snapshotAfter([transcript]);
@@ -25,7 +25,7 @@ describe('ReasoningPart (real Chromium)', () => {
   it('shows "Thinking…" while the model reasons, collapsed, before any answer text', async () => {
     const message = await answerOf(midStream(reasoningAnswer, Math.floor(REASONING_DELTAS / 2)));
     const screen = await render(Message, { message });
-    const reasoning = screen.container.querySelector('[data-slot="reasoning"]') as HTMLElement;
+    const reasoning = await findSlot(screen.container, 'reasoning');
     expect(reasoning.dataset.status).toBe('streaming');
     await expect.element(page.getByText('Thinking…')).toBeVisible();
     expect((reasoning as HTMLDetailsElement).open).toBe(false);
@@ -35,6 +35,7 @@ describe('ReasoningPart (real Chromium)', () => {
   it('shows "Thought for N s" above the answer; opening it reveals the reasoning', async () => {
     const message = await answerOf(reasoningAnswer);
     const screen = await render(Message, { message });
+    await findSlot(screen.container, 'reasoning');
     const slots = [
       ...screen.container.querySelectorAll('[data-slot="reasoning"], [data-slot="markdown"]'),
     ]

@@ -69,3 +69,21 @@ export function rgb(hex: string): string {
   const value = Number.parseInt(hex.replace('#', ''), 16);
   return `rgb(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255})`;
 }
+
+/**
+ * The first element with `data-slot="slot"` under `root`, waited for: the chat presets load some
+ * parts (tool calls, reasoning, the editor) as their own chunk the first time they show.
+ */
+export async function findSlot(
+  root: ParentNode,
+  slot: string,
+  timeoutMs = 3_000,
+): Promise<HTMLElement> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const element = root.querySelector<HTMLElement>(`[data-slot="${slot}"]`);
+    if (element) return element;
+    if (Date.now() > deadline) throw new Error(`no [data-slot="${slot}"] within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -5,6 +5,8 @@
  * so a page can render and connect before it arrives. `MessageList` starts the download when it
  * mounts, while the conversation is still being fetched (ADR 0019).
  */
+import type CodeBlock from './CodeBlock.svelte';
+import type { CodeHighlighter } from './highlight.js';
 import type { IncrementalMarkdown } from './incremental.js';
 import type { RichBlocks } from './rich-blocks.js';
 import type { createSanitizer } from './sanitize.js';
@@ -15,6 +17,9 @@ export interface MarkdownEngine {
   createSanitizer: typeof createSanitizer;
   /** Math (KaTeX) and diagrams (mermaid) for finished blocks, each loaded on first use. */
   RichBlocks: typeof RichBlocks;
+  /** A fenced code block: its language, a Copy button, and highlighting once the fence closed. */
+  CodeBlock: typeof CodeBlock;
+  CodeHighlighter: typeof CodeHighlighter;
 }
 
 // A cache of a code module (like the module loader's own), not application state: every
