@@ -78,6 +78,47 @@ describe('ReactiveChatState injected into a ChatController', () => {
     cleanup();
   });
 
+  it('a frame of text deltas does not re-run what reads only the status or the conversation', async () => {
+    const frames = manualFrames();
+    const state = new ReactiveChatState(frames.schedule);
+    const transport = new InMemoryTransport({ speed: 0, handlers });
+    const controller = new ChatController({ transport, state, conversationId: 'c1' });
+    controller.connect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const [start, first, second] = runEvents(['Hel', 'lo']);
+    transport.emit('run:event', start!);
+    frames.runFrame();
+    const runs = { chat: 0, status: 0, conversation: 0 };
+    const cleanup = $effect.root(() => {
+      $effect(() => {
+        void state.chat;
+        runs.chat += 1;
+      });
+      $effect(() => {
+        void state.status;
+        runs.status += 1;
+      });
+      $effect(() => {
+        void state.conversation;
+        void state.conversations;
+        void state.error;
+        void state.hasMore;
+        runs.conversation += 1;
+      });
+    });
+    flushSync();
+    expect(state.status).toBe('streaming');
+    for (const event of [first!, second!]) {
+      transport.emit('run:event', event);
+      frames.runFrame();
+      flushSync();
+    }
+    expect(runs).toEqual({ chat: 3, status: 1, conversation: 1 });
+    expect(messageText(state.chat.messages.at(-1)!)).toBe('Hello');
+    controller.dispose();
+    cleanup();
+  });
+
   it('is what createChatStore injects, and the store’s actions are the controller’s', async () => {
     const transport = new InMemoryTransport({ speed: 0, handlers });
     const store = createChatStore({ transport, conversationId: 'c1' });

@@ -92,15 +92,15 @@ export class ChatStore {
   }
   /** `ready`, `submitted`, `streaming` or `error`. */
   get status() {
-    return this.#state.chat.status;
+    return this.#state.status;
   }
   /** The last error, or null. */
   get error() {
-    return this.#state.chat.error;
+    return this.#state.error;
   }
   /** The current conversation, or null before the first message. */
   get conversation() {
-    return this.#state.chat.conversation;
+    return this.#state.conversation;
   }
   /** Every run this client follows, by id. */
   get runs() {
@@ -116,15 +116,15 @@ export class ChatStore {
   }
   /** The conversations listed so far (`listConversations`), most recently active first. */
   get conversations() {
-    return this.#state.chat.conversations;
+    return this.#state.conversations;
   }
   /** Whether more conversations can be listed (`loadMoreConversations`). */
   get hasMoreConversations() {
-    return this.#state.chat.nextCursor !== null;
+    return this.#state.nextCursor !== null;
   }
   /** Whether the open conversation has older messages to load (`loadOlder`). */
   get hasOlderMessages() {
-    return this.#state.chat.hasMore;
+    return this.#state.hasMore;
   }
   /**
    * The messages of the branch shown, oldest first: from the root through the chosen version of

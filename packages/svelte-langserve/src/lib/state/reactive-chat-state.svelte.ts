@@ -1,4 +1,9 @@
-import { PlainChatState, initialChatSnapshot, type ChatSnapshot } from '../client/index.js';
+import {
+  PlainChatState,
+  initialChatSnapshot,
+  type ChatSnapshot,
+  type ChatState,
+} from '../client/index.js';
 
 /** Runs `flush` later: on the next animation frame by default. */
 export type Schedule = (flush: () => void) => void;
@@ -18,6 +23,14 @@ export const nextFrame: Schedule = (flush) =>
  */
 export class ReactiveChatState extends PlainChatState {
   #chat = $state.raw() as ChatSnapshot['chat'];
+  // The chat's fields that do not change with every token, each its own signal: what reads only
+  // them (a status badge, the composer) does not run again on every frame of an answer.
+  #status = $state.raw() as ChatState['status'];
+  #error = $state.raw() as ChatState['error'];
+  #conversation = $state.raw() as ChatState['conversation'];
+  #conversations = $state.raw() as ChatState['conversations'];
+  #nextCursor = $state.raw() as ChatState['nextCursor'];
+  #hasMore = $state.raw() as ChatState['hasMore'];
   #connection = $state.raw() as ChatSnapshot['connection'];
   #agents = $state.raw() as ChatSnapshot['agents'];
   readonly #schedule: Schedule;
@@ -34,6 +47,30 @@ export class ReactiveChatState extends PlainChatState {
   /** The chat as shown: messages, runs, conversation, status… (reactive). */
   get chat(): ChatSnapshot['chat'] {
     return this.#chat;
+  }
+  /** `chat.status`, changing only when it does (reactive). */
+  get status(): ChatState['status'] {
+    return this.#status;
+  }
+  /** `chat.error` (reactive). */
+  get error(): ChatState['error'] {
+    return this.#error;
+  }
+  /** `chat.conversation` (reactive). */
+  get conversation(): ChatState['conversation'] {
+    return this.#conversation;
+  }
+  /** `chat.conversations` (reactive). */
+  get conversations(): ChatState['conversations'] {
+    return this.#conversations;
+  }
+  /** `chat.nextCursor` (reactive). */
+  get nextCursor(): ChatState['nextCursor'] {
+    return this.#nextCursor;
+  }
+  /** `chat.hasMore` (reactive). */
+  get hasMore(): ChatState['hasMore'] {
+    return this.#hasMore;
   }
   /** The connection as shown (reactive). */
   get connection(): ChatSnapshot['connection'] {
@@ -61,6 +98,12 @@ export class ReactiveChatState extends PlainChatState {
 
   #show({ chat, connection, agents }: ChatSnapshot): void {
     this.#chat = chat;
+    this.#status = chat.status;
+    this.#error = chat.error;
+    this.#conversation = chat.conversation;
+    this.#conversations = chat.conversations;
+    this.#nextCursor = chat.nextCursor;
+    this.#hasMore = chat.hasMore;
     this.#connection = connection;
     this.#agents = agents;
   }
