@@ -1,5 +1,5 @@
 import { createRawSnippet } from 'svelte';
-import type { ToolCallPart } from '../src/lib/protocol/index.js';
+import type { DataPart, ToolCallPart } from '../src/lib/protocol/index.js';
 import type { Meta, StoryObj } from '@storybook/sveltekit';
 import { expect, waitFor } from 'storybook/test';
 import type { ChatMessage, ChatSnapshot } from '../src/lib/client/index.js';
@@ -222,6 +222,57 @@ export const CustomToolCall: Story = {
     );
     await expect(canvasElement.querySelector('[data-slot="tool-call"]')).toBeNull();
     await expect(canvasElement.querySelector('strong')).toHaveTextContent('126');
+  },
+};
+
+/**
+ * An agent at work: what it is doing now (a `status` event), its progress and a found document
+ * (`data` parts a node wrote with `config.writer`), before any answer text.
+ */
+export const Working: Story = {
+  args: {
+    message: {
+      id: 'msg-working',
+      conversationId: 'conv-1',
+      role: 'assistant',
+      agentId: 'research-assistant',
+      parts: [
+        { type: 'data', id: 'index', data: { progress: 0.4, label: 'Indexing documents' } },
+        { type: 'data', id: 'doc-1', name: 'source', data: { title: 'Spec', page: 3 } },
+      ],
+      status: 'streaming',
+      activity: 'Searching documents…',
+      createdAt: '2026-03-02T09:14:06.003Z',
+      delivery: 'sent',
+    },
+  },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByRole('progressbar')).toHaveAttribute('aria-valuenow', '40');
+    await expect(canvasElement.querySelector('[data-slot="message-activity"]')).toHaveTextContent(
+      'Searching documents…',
+    );
+    await expect(canvas.getByText('source')).toBeVisible();
+  },
+};
+
+/** The `dataPart` snippet renders data parts the app's own way (here, a source citation). */
+export const CustomDataPart: Story = {
+  args: {
+    ...Working.args,
+    message: { ...Working.args!.message!, status: 'complete', activity: undefined },
+    dataPart: createRawSnippet((part: () => DataPart) => ({
+      render: () =>
+        `<p data-slot="custom-data">${escapeHtml(part().name ?? 'progress')}: ${escapeHtml(
+          JSON.stringify(part().data),
+        )}</p>`,
+    })),
+  },
+  play: async ({ canvasElement }) => {
+    const custom = canvasElement.querySelectorAll('[data-slot="custom-data"]');
+    await expect(custom).toHaveLength(2);
+    await expect(custom[1]).toHaveTextContent('source: {"title":"Spec","page":3}');
+    await expect(canvasElement.querySelector('[data-slot="data-part"]')).toBeNull();
+    await expect(canvasElement.querySelector('[data-slot="message-activity"]')).toBeNull();
   },
 };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyRunEventToParts,
+  isProgressData,
   type MessagePart,
   type RunEvent,
 } from '../src/lib/protocol/index.js';
@@ -56,5 +57,50 @@ describe('applyRunEventToParts: reasoning', () => {
     expect(
       applyRunEventToParts(parts, { ...base, seq: 3, type: 'end', status: 'interrupted' }),
     ).toBe(parts);
+  });
+});
+
+describe('applyRunEventToParts: data and status', () => {
+  it('adds a data part, and a later write with the same id replaces it where it is', () => {
+    const parts = build([
+      { ...base, seq: 1, type: 'data', id: 'index', name: 'progress', data: { progress: 0.2 } },
+      { ...base, seq: 2, type: 'text-delta', text: 'Reading.' },
+      { ...base, seq: 3, type: 'data', id: 'doc', data: { title: 'Spec' } },
+      { ...base, seq: 4, type: 'data', id: 'index', name: 'progress', data: { progress: 1 } },
+    ]);
+    expect(parts).toEqual([
+      { type: 'data', id: 'index', name: 'progress', data: { progress: 1 } },
+      { type: 'text', text: 'Reading.' },
+      { type: 'data', id: 'doc', data: { title: 'Spec' } },
+    ]);
+  });
+
+  it('changes no part on a status event', () => {
+    const before: MessagePart[] = [{ type: 'text', text: 'Hi' }];
+    const after = applyRunEventToParts(before, {
+      ...base,
+      seq: 1,
+      type: 'status',
+      text: 'Searching documents…',
+    });
+    expect(after).toBe(before);
+  });
+
+  it('tells progress from other data', () => {
+    expect(isProgressData({ progress: 0.4, label: 'Indexing documents' })).toBe(true);
+    expect(isProgressData({ progress: 1 })).toBe(true);
+    expect(isProgressData({ progress: '40%' })).toBe(false);
+    expect(isProgressData({ progress: Number.NaN })).toBe(false);
+    expect(isProgressData({ progress: 0.4, label: 7 })).toBe(false);
+    expect(isProgressData([0.4])).toBe(false);
+    expect(isProgressData(null)).toBe(false);
+  });
+});
+
+describe('applyRunEventToParts: an event type from a newer server', () => {
+  it('changes no part', () => {
+    const before: MessagePart[] = [{ type: 'text', text: 'Hi' }];
+    const event = { ...base, seq: 1, type: 'chart-frame', frame: 1 } as unknown as RunEvent;
+    expect(applyRunEventToParts(before, event)).toBe(before);
   });
 });

@@ -196,7 +196,13 @@ describe('chatReducer: tool calls', () => {
       { ...base, seq: 4, type: 'tool-call-delta', toolCallId: 't1', argsText: '"2+2"}' },
       ...(status === 'completed'
         ? ([
-            { ...base, seq: 5, type: 'tool-call-running', toolCallId: 't1', argsText: '{"expression":"2+2"}' },
+            {
+              ...base,
+              seq: 5,
+              type: 'tool-call-running',
+              toolCallId: 't1',
+              argsText: '{"expression":"2+2"}',
+            },
             { ...base, seq: 6, type: 'tool-result', toolCallId: 't1', result: '4' },
             { ...base, seq: 7, type: 'text-delta', text: 'It is 4.' },
             {
@@ -204,7 +210,10 @@ describe('chatReducer: tool calls', () => {
               seq: 8,
               type: 'end',
               status: 'completed',
-              metadata: { usage: { inputTokens: 3, outputTokens: 5, totalTokens: 8 }, timeToFirstTokenMs: 12 },
+              metadata: {
+                usage: { inputTokens: 3, outputTokens: 5, totalTokens: 8 },
+                timeToFirstTokenMs: 12,
+              },
             },
           ] as const)
         : ([{ ...base, seq: 5, type: 'end', status: 'cancelled' }] as const)),
@@ -237,20 +246,38 @@ describe('chatReducer: tool calls', () => {
 
   it('shows the arguments as they stream', () => {
     const state = apply(joined, toolEvents('completed').slice(0, 4));
-    expect(state.messages[0]!.parts[1]).toMatchObject({ argsText: '{"expression":', state: 'streaming' });
+    expect(state.messages[0]!.parts[1]).toMatchObject({
+      argsText: '{"expression":',
+      state: 'streaming',
+    });
   });
 
   it('fails a tool call the run did not finish, so nothing spins forever', () => {
     const state = apply(joined, toolEvents('cancelled'));
-    expect(state.messages[0]!.parts[1]).toMatchObject({ state: 'failed', error: 'The run ended (cancelled) first.' });
+    expect(state.messages[0]!.parts[1]).toMatchObject({
+      state: 'failed',
+      error: 'The run ended (cancelled) first.',
+    });
   });
 
   it('records a failing tool’s error', () => {
     const state = apply(joined, [
       ...toolEvents('completed').slice(0, 5),
-      { type: 'run-event', event: { ...base, seq: 5, type: 'tool-result', toolCallId: 't1', error: 'Division by zero' } },
+      {
+        type: 'run-event',
+        event: {
+          ...base,
+          seq: 5,
+          type: 'tool-result',
+          toolCallId: 't1',
+          error: 'Division by zero',
+        },
+      },
     ]);
-    expect(state.messages[0]!.parts[1]).toMatchObject({ state: 'failed', error: 'Division by zero' });
+    expect(state.messages[0]!.parts[1]).toMatchObject({
+      state: 'failed',
+      error: 'Division by zero',
+    });
   });
 });
 
@@ -405,5 +432,33 @@ describe('chatReducer: reasoning', () => {
     ]);
     expect(messageText(state.messages[0]!)).toBe('Hello!');
     expect(state.runs.r1!.nextSeq).toBe(4);
+  });
+});
+
+describe('chatReducer: activity and data', () => {
+  it('shows what the run is doing from its status events, and the end clears it', () => {
+    const [start] = runEvents([]);
+    const base = { runId: 'r1', conversationId: 'c1' };
+    const searching = apply(
+      joined,
+      asActions([
+        start!,
+        { ...base, seq: 1, type: 'status', text: 'Searching documents…' },
+        { ...base, seq: 2, type: 'data', id: 'p', data: { progress: 0.5, label: 'Indexing' } },
+      ]),
+    );
+    const message = searching.messages[0]!;
+    expect(message.activity).toBe('Searching documents…');
+    expect(message.parts).toEqual([
+      { type: 'data', id: 'p', data: { progress: 0.5, label: 'Indexing' } },
+    ]);
+    const cleared = apply(searching, asActions([{ ...base, seq: 3, type: 'status', text: '' }]));
+    expect(cleared.messages[0]!.activity).toBeUndefined();
+    const ended = apply(
+      searching,
+      asActions([{ ...base, seq: 3, type: 'end', status: 'completed' }]),
+    );
+    expect(ended.messages[0]!.activity).toBeUndefined();
+    expect(ended.messages[0]!.status).toBe('complete');
   });
 });

@@ -21,6 +21,11 @@ export type Delivery = 'queued' | 'sending' | 'sent' | 'failed';
 /** A message as the client holds it: the protocol message plus local delivery state. */
 export interface ChatMessage extends Message {
   delivery: Delivery;
+  /**
+   * While its run works: what it is doing now ("Searching documents…"), from the run's
+   * `status` events. Not stored by the server; the run's end clears it.
+   */
+  activity?: string;
 }
 
 /** What the client knows of one run. */
@@ -251,8 +256,14 @@ function applyRunEvent(state: ChatState, event: RunEvent): ChatState {
         },
       });
     }
+    case 'status':
+      return updateRunMessage(state, event, run, (message) => {
+        if (event.text) message.activity = event.text;
+        else delete message.activity;
+      });
     case 'end':
       return updateRunMessage(state, event, run, (message) => {
+        delete message.activity;
         message.status = terminalToMessage[event.status];
         if (event.error !== undefined) message.error = event.error;
         if (event.metadata) message.metadata = { ...message.metadata, ...event.metadata };

@@ -109,6 +109,26 @@ export interface RunToolResultEvent extends RunEventBase {
   error?: string;
 }
 
+/**
+ * Data a node of the agent's graph wrote (`config.writer`, LangGraph's `custom` stream mode).
+ * Adds a `data` part, or replaces the `data` of the part with the same `id` in place.
+ */
+export interface RunDataEvent extends RunEventBase {
+  type: 'data';
+  id: string;
+  name?: string;
+  data: unknown;
+}
+
+/**
+ * What the run is doing now ("Searching documents…"), shown while it works; `text` empty clears
+ * it. Not a part: it is not stored with the answer, and the run's end clears it.
+ */
+export interface RunStatusEvent extends RunEventBase {
+  type: 'status';
+  text: string;
+}
+
 /** The run's one terminal event. */
 export interface RunEndEvent extends RunEventBase {
   type: 'end';
@@ -128,6 +148,8 @@ export type RunEvent =
   | RunToolCallDeltaEvent
   | RunToolCallRunningEvent
   | RunToolResultEvent
+  | RunDataEvent
+  | RunStatusEvent
   | RunEndEvent;
 
 /** Sent to a conversation's room when a message is created (by any member). */

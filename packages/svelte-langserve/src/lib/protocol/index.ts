@@ -14,12 +14,13 @@ export {
   type ProtocolError,
   type Result,
 } from './errors.js';
-export { RUN_SETTING_NAMES } from './model.js';
+export { RUN_SETTING_NAMES, isProgressData } from './model.js';
 export type {
   AgentHealth,
   AgentInfo,
   AgentSettingsSpec,
   Conversation,
+  DataPart,
   FeedbackValue,
   Message,
   MessageFeedback,
@@ -28,6 +29,7 @@ export type {
   MessageRole,
   MessageStatus,
   NumberSettingSpec,
+  ProgressData,
   ReasoningPart,
   RunInfo,
   RunSettingName,
@@ -68,10 +70,12 @@ export {
   type PresenceMember,
   type ResponseData,
   type ResponseMap,
+  type RunDataEvent,
   type RunEndEvent,
   type RunEvent,
   type RunReasoningDeltaEvent,
   type RunStartEvent,
+  type RunStatusEvent,
   type RunTextDeltaEvent,
   type RunToolCallDeltaEvent,
   type RunToolCallRunningEvent,

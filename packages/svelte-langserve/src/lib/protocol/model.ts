@@ -40,8 +40,43 @@ export interface ReasoningPart {
   durationMs?: number;
 }
 
+/**
+ * Data a graph's node wrote while it worked (LangGraph's `custom` stream mode,
+ * `config.writer(...)`): progress, a found document, a chart's numbers. A later write with the
+ * same `id` replaces `data` where the part already is.
+ */
+export interface DataPart {
+  type: 'data';
+  /** Names the part within its message: the writer's `id`, or one the server made up. */
+  id: string;
+  /** What kind of data it is (the writer's `name`), when it said. */
+  name?: string;
+  /**
+   * JSON. `{ progress, label? }` with `progress` from 0 to 1 is progress ({@link isProgressData});
+   * anything else renders as readable JSON unless the app's snippet renders it.
+   */
+  data: unknown;
+}
+
+/** Data that means progress: `progress` from 0 (nothing done) to 1 (done), and what is done. */
+export interface ProgressData {
+  progress: number;
+  label?: string;
+}
+
+/** Whether a data part's `data` is progress (`{ progress: number, label?: string }`). */
+export function isProgressData(data: unknown): data is ProgressData {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  const { progress, label } = data as Record<string, unknown>;
+  return (
+    typeof progress === 'number' &&
+    Number.isFinite(progress) &&
+    (label === undefined || typeof label === 'string')
+  );
+}
+
 /** The parts a message is made of, in the order they were produced. */
-export type MessagePart = TextPart | ReasoningPart | ToolCallPart;
+export type MessagePart = TextPart | ReasoningPart | ToolCallPart | DataPart;
 
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant';

@@ -1,5 +1,11 @@
 import type { RunEvent } from './events.js';
-import type { MessagePart, ReasoningPart, RunTerminalStatus, ToolCallPart } from './model.js';
+import type {
+  DataPart,
+  MessagePart,
+  ReasoningPart,
+  RunTerminalStatus,
+  ToolCallPart,
+} from './model.js';
 
 /** The error a tool call gets when its run ends before the tool did. */
 export function unfinishedToolCallError(status: RunTerminalStatus): string {
@@ -17,6 +23,8 @@ export function unfinishedToolCallError(status: RunTerminalStatus): string {
  * - `tool-call-start` adds a `streaming` tool call (a repeated start changes nothing);
  * - `tool-call-delta` appends arguments; `tool-call-running` sets them whole;
  * - `tool-result` completes the call, or fails it when `error` is set;
+ * - `data` adds a data part, or replaces the `data` (and `name`) of the one with its `id`;
+ * - `status` changes no part (it is what the run is doing now, not part of the answer);
  * - `end` fails every tool call still `streaming` or `running`.
  */
 export function applyRunEventToParts(parts: MessagePart[], event: RunEvent): MessagePart[] {
@@ -72,6 +80,17 @@ export function applyRunEventToParts(parts: MessagePart[], event: RunEvent): Mes
         if (event.error !== undefined) next.error = event.error;
         return next;
       });
+    case 'data': {
+      const part: DataPart = { type: 'data', id: event.id, data: event.data };
+      if (event.name !== undefined) part.name = event.name;
+      const index = parts.findIndex((each) => each.type === 'data' && each.id === event.id);
+      if (index === -1) return [...parts, part];
+      const next = parts.slice();
+      next[index] = part;
+      return next;
+    }
+    case 'status':
+      return parts;
     case 'end':
       if (!parts.some((part) => part.type === 'tool-call' && isUnfinished(part))) return parts;
       return parts.map((part) =>
@@ -79,6 +98,9 @@ export function applyRunEventToParts(parts: MessagePart[], event: RunEvent): Mes
           ? { ...part, state: 'failed', error: unfinishedToolCallError(event.status) }
           : part,
       );
+    default:
+      // An event type from a newer server: it changes no part here.
+      return parts;
   }
 }
 

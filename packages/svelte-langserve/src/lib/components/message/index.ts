@@ -19,6 +19,8 @@ export {
 export { MessageActionsState, type CopyStatus } from './message-actions.svelte.js';
 export { metadataItems, type MetadataItem } from './message-metadata.js';
 export { reasoningLabel } from './reasoning-label.js';
+export { default as DataPart } from './DataPart.svelte';
+export { default as MessageActivity } from './MessageActivity.svelte';
 export { default as MessageError } from './MessageError.svelte';
 export { default as ReasoningPart } from './ReasoningPart.svelte';
 export { default as ToolCall } from './ToolCall.svelte';

@@ -1,9 +1,10 @@
 /**
  * The message parts the presets load on first use, each as its own chunk (ADR 0028): most
- * answers have no tool call or reasoning, and the editor and version switcher wait for a click.
+ * answers have no tool call, reasoning or custom data, and the editor and version switcher wait for a click.
  * Import the parts themselves (`MessageParts.ToolCall`, …) to bundle them with your page.
  */
 import { LazyComponent } from '../lazy-component.svelte.js';
+import type DataPart from './DataPart.svelte';
 import type MessageBranchSwitcher from './MessageBranchSwitcher.svelte';
 import type MessageEditor from './MessageEditor.svelte';
 import type ReasoningPart from './ReasoningPart.svelte';
@@ -20,4 +21,7 @@ export const editorPart: LazyComponent<typeof MessageEditor> = new LazyComponent
 );
 export const branchSwitcherPart: LazyComponent<typeof MessageBranchSwitcher> = new LazyComponent(
   () => import('./MessageBranchSwitcher.svelte'),
+);
+export const dataPart: LazyComponent<typeof DataPart> = new LazyComponent(
+  () => import('./DataPart.svelte'),
 );

@@ -1,6 +1,6 @@
 import { createContext, tick, type Snippet } from 'svelte';
 import { messageText, type BranchTarget, type ChatMessage } from '../../client/index.js';
-import type { FeedbackValue, ToolCallPart } from '../../protocol/index.js';
+import type { DataPart, FeedbackValue, ToolCallPart } from '../../protocol/index.js';
 import type { ChatStore } from '../../state/index.js';
 import { MessageActionsState } from './message-actions.svelte.js';
 
@@ -22,6 +22,8 @@ export interface MessageInput {
   renderIntervalMs?: number;
   /** Replaces how a tool call part renders. @default `ToolCall` */
   toolCall?: Snippet<[ToolCallPart, ChatMessage]>;
+  /** Replaces how a data part (a graph's `config.writer` output) renders. @default `DataPart` */
+  dataPart?: Snippet<[DataPart, ChatMessage]>;
   /** Its place among its versions. @default the provided store's `siblingsOf` */
   siblings?: MessageSiblings;
   /** Answers again (assistant messages). @default the provided store's `regenerate` */
@@ -89,6 +91,14 @@ export class MessageState {
   /** See {@link MessageInput.toolCall}. */
   get toolCall() {
     return this.#input().toolCall;
+  }
+  /** See {@link MessageInput.dataPart}. */
+  get dataPart() {
+    return this.#input().dataPart;
+  }
+  /** What the run is doing now ("Searching documents…"), while the answer streams. */
+  get activity(): string | undefined {
+    return this.streaming ? this.message.activity : undefined;
   }
   /** The message's plain text (its text parts joined). */
   get text(): string {

@@ -14,6 +14,8 @@ export { default as Header } from './MessageHeader.svelte';
 export { default as Bubble } from './MessageBubble.svelte';
 /** The message's parts: markdown text, reasoning and tool calls (plain text for user messages). */
 export { default as Content } from './MessageContent.svelte';
+/** What the run is doing now ("Searching documents…"), while it works. */
+export { default as Activity } from './MessageActivity.svelte';
 /** What went wrong (a failed answer, a message not sent); nothing otherwise. */
 export { default as Error } from './MessageError.svelte';
 /** "Stopped", "Interrupted", "Waiting for the connection…", "Sending…". */
@@ -40,5 +42,7 @@ export { default as Feedback } from './MessageFeedback.svelte';
 export { default as FeedbackComment } from './MessageFeedbackComment.svelte';
 /** One tool call: name, state, arguments and result. */
 export { default as ToolCall } from './ToolCall.svelte';
+/** One data part (a graph's `config.writer` output): progress as a bar, anything else as JSON. */
+export { default as Data } from './DataPart.svelte';
 /** One reasoning part, collapsed ("Thought for 3 s"). */
 export { default as Reasoning } from './ReasoningPart.svelte';
