@@ -248,7 +248,7 @@ export const Working: Story = {
   },
   play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByRole('progressbar')).toHaveAttribute('aria-valuenow', '40');
-    await expect(canvasElement.querySelector('[data-slot="message-activity"]')).toHaveTextContent(
+    await expect(await findSlot(canvasElement, 'message-activity')).toHaveTextContent(
       'Searching documents…',
     );
     await expect(canvas.getByText('source')).toBeVisible();
