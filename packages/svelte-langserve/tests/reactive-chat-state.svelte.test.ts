@@ -19,14 +19,20 @@ const handlers = {
   'conversations:join': () => ok({ conversation, messages: [], hasMore: false, runs: [] }),
 };
 
+/** A controller over a `ReactiveChatState` whose frames run by hand, connected to conversation c1. */
+async function connected() {
+  const frames = manualFrames();
+  const state = new ReactiveChatState(frames.schedule);
+  const transport = new InMemoryTransport({ speed: 0, handlers });
+  const controller = new ChatController({ transport, state, conversationId: 'c1' });
+  controller.connect();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { frames, state, transport, controller };
+}
+
 describe('ReactiveChatState injected into a ChatController', () => {
   it('keeps the snapshot current at once and its $state fields one frame behind', async () => {
-    const frames = manualFrames();
-    const state = new ReactiveChatState(frames.schedule);
-    const transport = new InMemoryTransport({ speed: 0, handlers });
-    const controller = new ChatController({ transport, state, conversationId: 'c1' });
-    controller.connect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { frames, state, controller } = await connected();
     // The controller decides from the current snapshot; what is shown waits for the frame.
     expect(state.snapshot.chat.conversation?.id).toBe('c1');
     expect(state.connection.status).toBe('idle');
@@ -39,12 +45,7 @@ describe('ReactiveChatState injected into a ChatController', () => {
   });
 
   it('writes only the fields that changed: a text delta does not touch connection or agents', async () => {
-    const frames = manualFrames();
-    const state = new ReactiveChatState(frames.schedule);
-    const transport = new InMemoryTransport({ speed: 0, handlers });
-    const controller = new ChatController({ transport, state, conversationId: 'c1' });
-    controller.connect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { frames, state, transport, controller } = await connected();
     frames.runFrame();
     const runs = { chat: 0, connection: 0, agents: 0 };
     const texts: string[] = [];
@@ -79,12 +80,7 @@ describe('ReactiveChatState injected into a ChatController', () => {
   });
 
   it('a frame of text deltas does not re-run what reads only the status or the conversation', async () => {
-    const frames = manualFrames();
-    const state = new ReactiveChatState(frames.schedule);
-    const transport = new InMemoryTransport({ speed: 0, handlers });
-    const controller = new ChatController({ transport, state, conversationId: 'c1' });
-    controller.connect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { frames, state, transport, controller } = await connected();
     const [start, first, second] = runEvents(['Hel', 'lo']);
     transport.emit('run:event', start!);
     frames.runFrame();
