@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { MemorySaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Agent } from './agents/agent.js';
 import { createAgents, createAgentsOn } from './agents/index.js';
@@ -31,6 +33,12 @@ export interface BuildAppOptions {
    * to prepare and close.
    */
   store?: ConversationStore;
+  /**
+   * Where agents' graph state lives (ADR 0029) with a `store` passed here. Default: a
+   * `MemorySaver` of this app (answers whose checkpoint it no longer has fall back to their text
+   * history). Without `store`, the store's own checkpointer (same database) is used.
+   */
+  checkpointer?: BaseCheckpointSaver;
   /** Fastify's logger option. Default: pino at `config.logLevel`. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -60,10 +68,15 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   const instanceId = randomUUID();
 
   let store = options.store;
-  if (!store) {
+  let checkpointer: () => BaseCheckpointSaver;
+  if (store) {
+    const given = options.checkpointer ?? new MemorySaver();
+    checkpointer = () => given;
+  } else {
     const managed = createStore(config.database);
     const owned = managed.store;
     store = owned;
+    checkpointer = () => managed.checkpointer();
     // Runs a dead instance left `running` end as interrupted, and their rooms are told.
     const sweeper = new OrphanSweeper({
       store: owned,
@@ -107,6 +120,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
     },
     shutdownGraceMs: config.shutdownGraceMs,
     instanceId,
+    checkpointer,
     emit: (conversationId, event) =>
       sink.io?.to(conversationRoom(conversationId)).emit('run:event', event),
   });

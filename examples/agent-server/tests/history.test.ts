@@ -1,6 +1,7 @@
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { Message } from 'svelte-langserve/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { toLangChainHistory } from '../src/agents/history.js';
+import { toLangChainHistory, trimForModel } from '../src/agents/history.js';
 
 let counter = 0;
 /** The message stored last, which the next one follows unless it names its parent. */
@@ -84,5 +85,55 @@ describe('toLangChainHistory', () => {
     ]);
     expect(summary(await toLangChainHistory(all, edited.id))).toEqual([['human', 'first, edited']]);
     expect(answerA.parentId).toBe(first.id);
+  });
+});
+
+describe('trimForModel (what a graph state sends its model)', () => {
+  const thinking = { type: 'thinking', thinking: 'pondering', signature: 'sig' };
+  const answer = (text: string, id: string, toolCalls = false) =>
+    new AIMessage({
+      id,
+      content: [
+        thinking,
+        { type: 'text', text: text.slice(0, 2) },
+        { type: 'text', text: text.slice(2) },
+      ],
+      tool_calls: toolCalls
+        ? [{ id: `call-${id}`, name: 'calculator', args: { expression: '1+1' } }]
+        : [],
+    });
+
+  it('sends earlier turns’ answers as their text and tool calls, the current turn as it is', async () => {
+    const current = answer('Working', 'a2', true);
+    const sent = await trimForModel([
+      new HumanMessage({ content: 'first', id: 'h1' }),
+      answer('Adding', 'a1', true),
+      new ToolMessage({ content: '2', tool_call_id: 'call-a1' }),
+      answer('Hello!', 'a1b'),
+      new HumanMessage({ content: 'again', id: 'h2' }),
+      current,
+    ]);
+    expect(sent.map((message) => [message.getType(), message.content])).toEqual([
+      ['human', 'first'],
+      ['ai', 'Adding'],
+      ['tool', '2'],
+      ['ai', 'Hello!'],
+      ['human', 'again'],
+      ['ai', current.content],
+    ]);
+    expect((sent[1] as AIMessage).tool_calls).toMatchObject([
+      { id: 'call-a1', name: 'calculator' },
+    ]);
+    expect(sent[1]?.id).toBe('a1');
+    expect((sent[5] as AIMessage).tool_calls).toEqual(current.tool_calls);
+  });
+
+  it('keeps the latest turn whole when it alone is over the budget', async () => {
+    const long = new HumanMessage({ content: 'x'.repeat(4000), id: 'h' });
+    const sent = await trimForModel(
+      [new HumanMessage('old'), new AIMessage('old answer'), long],
+      10,
+    );
+    expect(sent).toEqual([long]);
   });
 });

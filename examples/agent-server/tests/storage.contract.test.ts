@@ -292,6 +292,45 @@ describe.each(Object.keys(backends))('ConversationStore contract: %s', (name) =>
       expect((await store.listBranch(c.id, 100))[3]).toEqual(c);
     });
 
+    it('keeps answers’ checkpoint heads beside them, never in the messages it returns', async () => {
+      const created = await store.createConversation(conversation());
+      const question = await store.appendMessage(message(created.id));
+      const answer = (agentId: string, parentId: string) =>
+        store.appendMessage(
+          message(created.id, { role: 'assistant', agentId, parentId, status: 'streaming' }),
+        );
+      const first = await answer('a', question.id);
+      const other = await answer('b', question.id);
+      const second = await answer('a', question.id);
+      const headless = await answer('a', question.id);
+      const later = await store.appendMessage(message(created.id, { parentId: first.id }));
+      const onLater = await answer('a', later.id);
+      // Set with a message's final update; the message read back has no trace of it.
+      const updated = await store.updateMessage(second.id, {
+        status: 'complete',
+        checkpointId: 'cp-2',
+      });
+      expect(updated).toEqual({ ...second, status: 'complete' });
+      expect(await store.getMessage(second.id)).toEqual({ ...second, status: 'complete' });
+      await store.updateMessage(first.id, { checkpointId: 'cp-1' });
+      await store.updateMessage(other.id, { checkpointId: 'cp-b' });
+      await store.updateMessage(onLater.id, { checkpointId: 'cp-later' });
+      expect(headless.id).toBeDefined();
+      // The agent's answers with a head, to the messages asked about, in creation order.
+      expect(await store.listCheckpointHeads([question.id], 'a')).toEqual([
+        { messageId: first.id, parentId: question.id, checkpointId: 'cp-1' },
+        { messageId: second.id, parentId: question.id, checkpointId: 'cp-2' },
+      ]);
+      expect(await store.listCheckpointHeads([question.id, later.id], 'b')).toEqual([
+        { messageId: other.id, parentId: question.id, checkpointId: 'cp-b' },
+      ]);
+      expect(await store.listCheckpointHeads([later.id], 'a')).toEqual([
+        { messageId: onLater.id, parentId: later.id, checkpointId: 'cp-later' },
+      ]);
+      expect(await store.listCheckpointHeads([], 'a')).toEqual([]);
+      expect(await store.listCheckpointHeads(['missing'], 'a')).toEqual([]);
+    });
+
     it('appends in order (same-millisecond messages too), reads back exactly and moves updatedAt', async () => {
       const created = await store.createConversation(conversation());
       const at = tick();

@@ -1,4 +1,5 @@
 import type { BaseMessage } from '@langchain/core/messages';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type {
   AgentHealth,
   AgentInfo,
@@ -10,22 +11,59 @@ import type {
 /** One item of a LangGraph `streamMode: "messages"` stream: a message (chunk) and its metadata. */
 export type MessageStreamItem = [BaseMessage, Record<string, unknown>];
 
-/** One item of a `streamMode: ["messages", "updates"]` stream. */
+/** What a run reads of a `checkpoints` stream item: the checkpoint just written. */
+export interface CheckpointStreamItem {
+  config: { configurable?: { checkpoint_id?: string } };
+}
+
+/** One item of a `streamMode: ["messages", "updates"]` stream (plus `"checkpoints"` on a thread). */
 export type AgentStreamItem =
-  ['messages', MessageStreamItem] | ['updates', Record<string, unknown>];
+  | ['messages', MessageStreamItem]
+  | ['updates', Record<string, unknown>]
+  | ['checkpoints', CheckpointStreamItem];
 
 /** The stream modes a run asks for. */
 export const RUN_STREAM_MODES: ['messages', 'updates'] = ['messages', 'updates'];
 
+/** The stream modes a run on a thread asks for: `checkpoints` gives the turn's head. */
+export const THREAD_STREAM_MODES: ['messages', 'updates', 'checkpoints'] = [
+  'messages',
+  'updates',
+  'checkpoints',
+];
+
+/**
+ * Where a run's graph state lives (ADR 0029): a thread of the app's checkpointer, and the
+ * checkpoint the run forks from.
+ */
+export interface RunThread {
+  checkpointer: BaseCheckpointSaver;
+  /** One per conversation and agent (`threadIdOf`). */
+  threadId: string;
+  /**
+   * The checkpoint to continue from: the head of the agent's previous answer on the branch, or
+   * an id with no checkpoint, which starts a new root in the thread.
+   */
+  checkpointId: string;
+}
+
 /** The part of a compiled LangGraph graph a run uses. */
 export interface AgentGraph {
+  /**
+   * Whether the graph keeps its state on a checkpointer {@link RunThread} (a local LangGraph
+   * graph): runs then pass `thread` and send only what the agent has not seen. Without it
+   * (remote agents) every run sends the branch's text history.
+   */
+  readonly threads?: boolean;
   stream(
     input: { messages: BaseMessage[] },
     options: {
-      streamMode: ['messages', 'updates'];
+      streamMode: typeof RUN_STREAM_MODES | typeof THREAD_STREAM_MODES;
       signal: AbortSignal;
       /** The run's settings (already checked against the agent's spec). */
       settings?: RunSettings;
+      /** The thread to run on; absent: a stateless run (LangServe routes, remote agents). */
+      thread?: RunThread;
     },
   ): Promise<AsyncIterable<AgentStreamItem>>;
 }

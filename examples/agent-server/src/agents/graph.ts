@@ -3,9 +3,11 @@ import { AIMessage, AIMessageChunk, SystemMessage } from '@langchain/core/messag
 import type { Runnable } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
 import type { RunSettings } from 'svelte-langserve/protocol';
 import type { ModelProvider } from '../providers/index.js';
+import { trimForModel } from './history.js';
 
 /** Most model turns in one run (each tool round trip is one): stops runaway tool loops. */
 export const MAX_MODEL_TURNS = 8;
@@ -18,15 +20,20 @@ export const SETTINGS_KEY = 'runSettings';
  * settings, bound to `tools` when there are any) and, with tools, a `tools` node (LangGraph's
  * `ToolNode`, which turns a tool's error into an error `ToolMessage`) looping back to the model
  * until it answers. A model without `bindTools` gets no tools (see {@link canCallTools}).
- * The run's settings are read from `configurable[SETTINGS_KEY]`.
+ * The run's settings are read from `configurable[SETTINGS_KEY]`. The model sees the state's
+ * messages trimmed to `contextTokens` (the state itself keeps them all). Compiled with
+ * `checkpointer`, the graph keeps its state on a thread (ADR 0029).
  */
 export function createAgentGraph(options: {
   id: string;
   systemPrompt: string;
   provider: ModelProvider;
   tools: StructuredToolInterface[];
+  contextTokens?: number;
+  checkpointer?: BaseCheckpointSaver;
 }) {
-  const { provider, systemPrompt } = options;
+  const { provider, systemPrompt, contextTokens, checkpointer } = options;
+  const compileOptions = { name: options.id, ...(checkpointer ? { checkpointer } : {}) };
   const tools = canCallTools(provider) ? options.tools : [];
   const bound = new WeakMap<BaseChatModel, Runnable>();
   const modelFor = (settings: RunSettings | undefined): Runnable => {
@@ -45,7 +52,7 @@ export function createAgentGraph(options: {
     // `stream` rather than `invoke`: ChatOpenAI's streaming invoke estimates token counts after
     // the answer (downloading a tokenizer), delaying the turn's end; streaming does not.
     const stream = await modelFor(settings).stream(
-      [new SystemMessage(systemPrompt), ...state.messages],
+      [new SystemMessage(systemPrompt), ...(await trimForModel(state.messages, contextTokens))],
       config,
     );
     let whole: AIMessageChunk | undefined;
@@ -54,14 +61,14 @@ export function createAgentGraph(options: {
     return { messages: [toMessage(whole)] };
   });
   if (tools.length === 0) {
-    return graph.addEdge(START, 'model').addEdge('model', END).compile({ name: options.id });
+    return graph.addEdge(START, 'model').addEdge('model', END).compile(compileOptions);
   }
   return graph
     .addNode('tools', new ToolNode(tools, { handleToolErrors: true }))
     .addEdge(START, 'model')
     .addConditionalEdges('model', toolsCondition, ['tools', END])
     .addEdge('tools', 'model')
-    .compile({ name: options.id });
+    .compile(compileOptions);
 }
 
 /** A streamed answer's chunks, joined into one complete message (empty when none came). */

@@ -1,5 +1,6 @@
 import { AIMessage, HumanMessage, trimMessages, type BaseMessage } from '@langchain/core/messages';
 import type { Message } from 'svelte-langserve/protocol';
+import { textOfContent } from './content.js';
 
 /**
  * Most messages of a branch a run reads (its newest): trimming to the token budget keeps fewer;
@@ -31,6 +32,34 @@ export function trimHistory(
     strategy: 'last',
     startOn: 'human',
   });
+}
+
+/**
+ * What a graph's model node sends of its state's messages: the answers of earlier turns (before
+ * the latest user message) as their text and tool calls, without their reasoning (Anthropic
+ * thinking blocks and their signatures, `reasoning_content`), as the text history sent them;
+ * then {@link trimHistory}, or (when even the latest user message and what follows it exceed the
+ * budget) everything from that message on, so the model never gets an empty history. The
+ * current turn's messages go as they are (a tool loop may need its thinking blocks).
+ */
+export async function trimForModel(
+  messages: BaseMessage[],
+  tokenBudget: number = DEFAULT_HISTORY_TOKEN_BUDGET,
+): Promise<BaseMessage[]> {
+  const lastUser = messages.findLastIndex((message) => message.getType() === 'human');
+  const sent = messages.map((message, index) =>
+    index < lastUser && AIMessage.isInstance(message) && Array.isArray(message.content)
+      ? new AIMessage({
+          content: textOfContent(message.content),
+          ...(message.id ? { id: message.id } : {}),
+          tool_calls: message.tool_calls ?? [],
+          invalid_tool_calls: message.invalid_tool_calls ?? [],
+        })
+      : message,
+  );
+  const trimmed = await trimHistory(sent, tokenBudget);
+  if (trimmed.length > 0 || sent.length === 0) return trimmed;
+  return sent.slice(Math.max(lastUser, 0));
 }
 
 function textOf(message: Message): string {
@@ -71,11 +100,20 @@ export async function toLangChainHistory(
   const relevant = messages.some((message) => message.id === untilMessageId)
     ? branchOf(messages, untilMessageId)
     : messages;
+  return trimHistory(toLangChainMessages(relevant), tokenBudget);
+}
+
+/**
+ * Stored messages as LangChain messages, by their text, with their ids: user messages as human
+ * ones, assistant answers (any agent's) as AI ones, without empty answers (still streaming, or
+ * cancelled before any text). Not trimmed.
+ */
+export function toLangChainMessages(messages: readonly Message[]): BaseMessage[] {
   const history: BaseMessage[] = [];
-  for (const message of relevant) {
+  for (const message of messages) {
     const text = textOf(message);
     if (message.role === 'user') history.push(new HumanMessage({ content: text, id: message.id }));
     else if (text.trim().length > 0) history.push(new AIMessage({ content: text, id: message.id }));
   }
-  return trimHistory(history, tokenBudget);
+  return history;
 }

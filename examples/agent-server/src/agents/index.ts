@@ -4,7 +4,10 @@ import { createRemoteAgent } from '../providers/remote.js';
 import { createTools, type ToolOptions } from '../tools/index.js';
 import { AgentHealthTracker, type Agent } from './agent.js';
 import { AGENT_DEFINITIONS, type AgentDefinition } from './definitions.js';
-import { canCallTools, createAgentGraph, MAX_MODEL_TURNS, SETTINGS_KEY } from './graph.js';
+import { canCallTools, createAgentGraph } from './graph.js';
+import { threadedGraph } from './graph-agent.js';
+
+export { createGraphAgent, type ChatGraph, type ChatGraphFactory } from './graph-agent.js';
 
 /** Builds one agent from its definition, answering with `provider`'s model. */
 export function createAgent(
@@ -17,12 +20,6 @@ export function createAgent(
   // A model that cannot call tools answers without them (and lists none).
   const toolNames = canCallTools(provider) ? definition.tools : [];
   const tools = toolNames.map((name) => all[name]);
-  const compiled = createAgentGraph({
-    id: definition.id,
-    systemPrompt: definition.systemPrompt,
-    provider,
-    tools,
-  });
   const settings = provider.withSettings ? (provider.settings ?? {}) : {};
   return {
     info: {
@@ -42,18 +39,16 @@ export function createAgent(
     ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
     health: new AgentHealthTracker(provider.unconfiguredReason),
     ...(provider.reportsFinishReason ? { requiresFinishReason: true } : {}),
-    graph: {
-      stream: ({ messages }, { settings: runSettings, ...rest }) =>
-        compiled.stream(
-          { messages },
-          {
-            ...rest,
-            configurable: { [SETTINGS_KEY]: runSettings ?? {} },
-            // Two graph steps per tool round trip, plus the final answer.
-            recursionLimit: MAX_MODEL_TURNS * 2 + 1,
-          },
-        ) as never,
-    },
+    graph: threadedGraph((checkpointer) =>
+      createAgentGraph({
+        id: definition.id,
+        systemPrompt: definition.systemPrompt,
+        provider,
+        tools,
+        ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
+        ...(checkpointer ? { checkpointer } : {}),
+      }),
+    ),
   };
 }
 

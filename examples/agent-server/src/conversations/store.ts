@@ -75,8 +75,27 @@ export interface OrphanSweep {
 /** What a run records when it ends. */
 export type RunEndDetails = Partial<Pick<RunRecord, 'attempt' | 'startedAt' | 'usage' | 'error'>>;
 
-/** The fields of a message that may change after it is created. */
-export type MessagePatch = Partial<Pick<Message, 'parts' | 'status' | 'error' | 'metadata'>>;
+/**
+ * The fields of a message that may change after it is created, and (server-side only, never
+ * part of the message clients see) an answer's end-of-turn LangGraph checkpoint.
+ */
+export type MessagePatch = Partial<Pick<Message, 'parts' | 'status' | 'error' | 'metadata'>> & {
+  /** The answer's end-of-turn checkpoint: the next turn of its agent forks from it (ADR 0029). */
+  checkpointId?: string;
+};
+
+/**
+ * An assistant answer with an end-of-turn checkpoint (see
+ * {@link ConversationStore.listCheckpointHeads}).
+ */
+export interface CheckpointHead {
+  /** The answer. */
+  messageId: string;
+  /** The message it answers. */
+  parentId: string;
+  /** Its end-of-turn checkpoint in the agent's thread. */
+  checkpointId: string;
+}
 
 /** The fields of a conversation that may change after it is created. */
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'agentIds' | 'updatedAt'>>;
@@ -204,7 +223,13 @@ export interface ConversationStore {
    * `not_found` without the conversation.
    */
   appendMessage(message: Message): Promise<Message>;
+  /** Changes a message; a `checkpointId` is stored beside it (never in the returned message). */
   updateMessage(id: string, patch: MessagePatch): Promise<Message | undefined>;
+  /**
+   * The answers by `agentId` to any of `parentIds` that have a checkpoint head, in creation
+   * order: where the agent's next turn on a branch may fork from.
+   */
+  listCheckpointHeads(parentIds: readonly string[], agentId: string): Promise<CheckpointHead[]>;
   /** The user message a client sent with `clientMessageId` in this conversation, if any. */
   findByClientMessageId(
     conversationId: string,
@@ -264,6 +289,8 @@ export class InMemoryConversationStore implements ConversationStore {
   readonly #messages = new Map<string, Message>();
   readonly #messageIdsByConversation = new Map<string, string[]>();
   readonly #runs = new Map<string, RunRecord>();
+  /** Answer id → its end-of-turn checkpoint. */
+  readonly #heads = new Map<string, string>();
   readonly #feedback = new Map<string, Feedback>();
   /** Instance id → last heartbeat (ISO time). */
   readonly #heartbeats = new Map<string, string>();
@@ -325,6 +352,7 @@ export class InMemoryConversationStore implements ConversationStore {
     this.#members.delete(id);
     for (const messageId of this.#messageIdsByConversation.get(id) ?? []) {
       this.#messages.delete(messageId);
+      this.#heads.delete(messageId);
       for (const key of [...this.#feedback.keys()])
         if (this.#feedback.get(key)?.messageId === messageId) this.#feedback.delete(key);
     }
@@ -423,8 +451,29 @@ export class InMemoryConversationStore implements ConversationStore {
   async updateMessage(id: string, patch: MessagePatch): Promise<Message | undefined> {
     const message = this.#messages.get(id);
     if (!message) return undefined;
-    Object.assign(message, copy(patch));
+    const { checkpointId, ...fields } = patch;
+    if (checkpointId !== undefined) this.#heads.set(id, checkpointId);
+    Object.assign(message, copy(fields));
     return copy(message);
+  }
+
+  async listCheckpointHeads(
+    parentIds: readonly string[],
+    agentId: string,
+  ): Promise<CheckpointHead[]> {
+    const first = parentIds.map((id) => this.#messages.get(id)).find(Boolean);
+    if (!first) return [];
+    const parents = new Set(parentIds);
+    const heads: CheckpointHead[] = [];
+    // The conversation's messages in the order they were appended.
+    for (const messageId of this.#messageIdsByConversation.get(first.conversationId) ?? []) {
+      const checkpointId = this.#heads.get(messageId);
+      const message = this.#messages.get(messageId);
+      if (checkpointId === undefined || message?.agentId !== agentId) continue;
+      if (message.parentId !== undefined && parents.has(message.parentId))
+        heads.push({ messageId, parentId: message.parentId, checkpointId });
+    }
+    return heads;
   }
 
   async findByClientMessageId(

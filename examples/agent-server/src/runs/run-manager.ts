@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Message, RunEvent, RunInfo } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
@@ -31,6 +32,8 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** This server instance, recorded on every run (see `ConversationStore.heartbeat`). */
   instanceId?: string;
+  /** The app's LangGraph checkpointer (read when a run starts; see `RunOptions.checkpointer`). */
+  checkpointer?: () => BaseCheckpointSaver;
 }
 
 /**
@@ -166,6 +169,7 @@ export class RunManager {
         logger: this.#options.logger,
         ...(settings ? { settings } : {}),
         ...(this.#options.policy ? { policy: this.#options.policy } : {}),
+        ...(this.#options.checkpointer ? { checkpointer: this.#options.checkpointer } : {}),
       });
       this.#runs.set(id, run);
       void run.done.then(() => this.#retire(id));

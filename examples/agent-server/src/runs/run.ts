@@ -9,13 +9,15 @@ import {
   type RunStatus,
   type RunTerminalStatus,
 } from 'svelte-langserve/protocol';
-import type { Agent } from '../agents/agent.js';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { Agent, AgentStreamItem, RunThread } from '../agents/agent.js';
 import { MAX_HISTORY_MESSAGES, toLangChainHistory } from '../agents/history.js';
 import type { ConversationStore, MessagePatch, RunEndDetails } from '../conversations/store.js';
 import type { AIMessage } from '@langchain/core/messages';
 import type { MessageMetadata, RunSettings, TokenUsage } from 'svelte-langserve/protocol';
 import { userSafeRunError } from './errors.js';
-import { RUN_STREAM_MODES } from '../agents/agent.js';
+import { RUN_STREAM_MODES, THREAD_STREAM_MODES } from '../agents/agent.js';
+import { planThreadTurn } from './thread-turn.js';
 import {
   IncompleteAnswerError,
   isRetryable,
@@ -70,6 +72,11 @@ export interface RunOptions {
   /** The message's runtime settings, already checked against the agent. */
   settings?: RunSettings;
   policy?: RunPolicy;
+  /**
+   * The app's LangGraph checkpointer: an agent whose graph keeps threads runs on its thread in
+   * this conversation (ADR 0029). Absent: every run sends the branch's text history.
+   */
+  checkpointer?: () => BaseCheckpointSaver;
 }
 
 const messageStatusOf: Record<RunTerminalStatus, MessageStatus> = {
@@ -129,6 +136,8 @@ export class Run {
   #finished = true;
   #timeoutTimer: ReturnType<typeof setTimeout> | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The latest checkpoint the graph wrote on the run's thread (the head, once it completes). */
+  #head: string | undefined;
   /** Set once at the end: facts known only then (usage, timings, attempts). */
   #endMetadata: MessageMetadata | undefined;
   readonly #done: Promise<void>;
@@ -354,12 +363,25 @@ export class Run {
     const policy = this.#policy;
     const signal = this.#controller.signal;
     let messages;
+    let thread: RunThread | undefined;
     try {
-      messages = await toLangChainHistory(
-        await store.listBranch(this.#options.triggerMessageId, MAX_HISTORY_MESSAGES),
-        this.#options.triggerMessageId,
-        agent.contextTokens,
-      );
+      const branch = await store.listBranch(this.#options.triggerMessageId, MAX_HISTORY_MESSAGES);
+      const checkpointer = agent.graph.threads ? this.#options.checkpointer?.() : undefined;
+      if (checkpointer) {
+        ({ messages, thread } = await planThreadTurn({
+          conversationId: this.conversationId,
+          agentId: this.agentId,
+          branch,
+          store,
+          checkpointer,
+          ...(agent.contextTokens !== undefined ? { contextTokens: agent.contextTokens } : {}),
+        }));
+      } else
+        messages = await toLangChainHistory(
+          branch,
+          this.#options.triggerMessageId,
+          agent.contextTokens,
+        );
     } catch (error) {
       logger.error({ err: error, runId: this.id }, 'loading the history failed');
       this.finish('failed', userSafeRunError(error));
@@ -380,13 +402,17 @@ export class Run {
       try {
         if (signal.aborted) break;
         touch();
-        const stream = await agent.graph.stream(
-          { messages },
-          {
-            streamMode: RUN_STREAM_MODES,
-            signal: attempt.signal,
-            ...(this.#options.settings ? { settings: this.#options.settings } : {}),
-          },
+        this.#head = undefined;
+        const stream = this.#watchCheckpoints(
+          await agent.graph.stream(
+            { messages },
+            {
+              streamMode: thread ? THREAD_STREAM_MODES : RUN_STREAM_MODES,
+              signal: attempt.signal,
+              ...(this.#options.settings ? { settings: this.#options.settings } : {}),
+              ...(thread ? { thread } : {}),
+            },
+          ),
         );
         const observer = {
           modelMessage: (message: AIMessage) => this.#observeModelMessage(message),
@@ -442,6 +468,16 @@ export class Run {
       }
     }
     this.finish('cancelled');
+  }
+
+  /** Passes the stream on, noting each checkpoint the graph writes (the last is the head). */
+  async *#watchCheckpoints(
+    stream: AsyncIterable<AgentStreamItem>,
+  ): AsyncGenerator<AgentStreamItem> {
+    for await (const item of stream) {
+      if (item[0] === 'checkpoints') this.#head = item[1].config.configurable?.checkpoint_id;
+      else yield item;
+    }
   }
 
   /** Buffers answer text or reasoning; a change of kind sends what was buffered first. */
@@ -587,6 +623,8 @@ export class Run {
       parts: this.#endParts(status),
       status: messageStatusOf[status],
       metadata: this.#metadata(),
+      // Only a completed turn is a head to continue from; any other ends mid-graph.
+      ...(status === 'completed' && this.#head !== undefined ? { checkpointId: this.#head } : {}),
     };
     if (error !== undefined) patch.error = error;
     const details: RunEndDetails = {

@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
-import type { DatabaseSchema, SqlDialect } from './schema.js';
+import type { DatabaseSchema } from './schema.js';
 
 /** Where a SQL store lives. */
 export type SqlDatabaseConfig =
@@ -23,11 +23,19 @@ export type SqlDatabaseConfig =
       maxConnections?: number;
     };
 
-/** An open database: the Kysely instance and its dialect. */
-export interface SqlDatabase {
-  db: Kysely<DatabaseSchema>;
-  dialect: SqlDialect;
-}
+/**
+ * An open database: the Kysely instance, its dialect, and the driver's own handle (the
+ * better-sqlite3 connection or the pg pool), which the LangGraph checkpointer shares.
+ */
+export type SqlDatabase =
+  | { db: Kysely<DatabaseSchema>; dialect: 'sqlite'; connection: SqliteDatabase.Database }
+  | {
+      db: Kysely<DatabaseSchema>;
+      dialect: 'postgres';
+      pool: pg.Pool;
+      /** The configured schema; absent: the connection's `current_schema()`. */
+      schema?: string;
+    };
 
 /**
  * Opens (but does not migrate) a database. SQLite: creates the file's folder, turns on
@@ -40,7 +48,11 @@ export function openDatabase(config: SqlDatabaseConfig): SqlDatabase {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     if (config.file !== ':memory:') database.pragma('journal_mode = WAL');
-    return { db: new Kysely({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+    return {
+      db: new Kysely({ dialect: new SqliteDialect({ database }) }),
+      dialect: 'sqlite',
+      connection: database,
+    };
   }
   if (config.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(config.schema))
     throw new Error(`Invalid PostgreSQL schema name ${JSON.stringify(config.schema)}.`);
@@ -49,7 +61,12 @@ export function openDatabase(config: SqlDatabaseConfig): SqlDatabase {
     max: config.maxConnections ?? 10,
     ...(config.schema !== undefined ? { options: `-c search_path=${config.schema}` } : {}),
   });
-  return { db: new Kysely({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  return {
+    db: new Kysely({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    pool,
+    ...(config.schema !== undefined ? { schema: config.schema } : {}),
+  };
 }
 
 /**
@@ -59,19 +76,19 @@ export function openDatabase(config: SqlDatabaseConfig): SqlDatabase {
 export async function migrateToLatest(database: SqlDatabase): Promise<void> {
   // Kysely looks for its migration tables in every schema unless told which one: a database
   // where another schema (another app, another test) holds them would skip creating ours.
-  let migrationTableSchema: string | undefined;
-  if (database.dialect === 'postgres') {
-    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
-      database.db,
-    );
-    migrationTableSchema = rows[0]?.schema;
-  }
+  const migrationTableSchema =
+    database.dialect === 'postgres' ? await currentSchema(database) : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider: migrationProvider(database.dialect),
     ...(migrationTableSchema !== undefined ? { migrationTableSchema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its tables by reading every schema's catalog; a schema dropped meanwhile
+  // (another app's, another test's) fails that read with 3F000 "schema … does not exist". The
+  // read is safe to repeat; a schema of our own that is missing fails every time.
+  for (let retry = 0; retry < 3 && isMissingSchema(error); retry += 1)
+    ({ error, results } = await migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(
@@ -82,3 +99,18 @@ export async function migrateToLatest(database: SqlDatabase): Promise<void> {
     );
   }
 }
+
+/** The schema a PostgreSQL database's tables live in: the configured one, else `current_schema()`. */
+export async function currentSchema(
+  database: Extract<SqlDatabase, { dialect: 'postgres' }>,
+): Promise<string> {
+  if (database.schema !== undefined) return database.schema;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+    database.db,
+  );
+  return rows[0]?.schema ?? 'public';
+}
+
+/** Whether `error` is PostgreSQL's `invalid_schema_name` (3F000). */
+const isMissingSchema = (error: unknown): boolean =>
+  (error as { code?: unknown } | undefined)?.code === '3F000';

@@ -51,6 +51,11 @@ export interface MessagesTable {
   author_id: string | null;
   metadata: NullableJsonColumn;
   error: string | null;
+  /**
+   * An assistant answer's end-of-turn LangGraph checkpoint: the next turn forks from it (null:
+   * none, e.g. stored before checkpoints were kept, or the run did not complete).
+   */
+  checkpoint_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RunsTable {

@@ -1,3 +1,4 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   Conversation,
@@ -13,6 +14,7 @@ import { decodeConversationCursor, encodeConversationCursor } from '../conversat
 import {
   interruptedParts,
   StoreError,
+  type CheckpointHead,
   type ConversationListOptions,
   type ConversationPage,
   type ConversationPatch,
@@ -29,6 +31,7 @@ import {
   type RunEndDetails,
   type RunRecord,
 } from '../conversations/store.js';
+import { postgresCheckpointer, sqliteCheckpointer, threadIdOf } from './checkpointer.js';
 import {
   migrateToLatest,
   openDatabase,
@@ -89,10 +92,13 @@ export class SqlConversationStore implements ConversationStore {
   readonly #db: Kysely<DatabaseSchema>;
   readonly #database: SqlDatabase;
   readonly #readJson: (value: unknown) => unknown;
+  /** SQLite: from the start; PostgreSQL: once {@link SqlConversationStore.migrate} has set it up. */
+  #checkpointer: BaseCheckpointSaver | undefined;
 
   constructor(database: SqlDatabase) {
     this.#database = database;
     this.#db = database.db;
+    if (database.dialect === 'sqlite') this.#checkpointer = sqliteCheckpointer(database);
     // pg parses jsonb itself; SQLite hands back the text that was written.
     this.#readJson =
       database.dialect === 'postgres' ? (value) => value : (value) => JSON.parse(value as string);
@@ -113,9 +119,26 @@ export class SqlConversationStore implements ConversationStore {
     return this.#db;
   }
 
-  /** Applies pending migrations. */
-  migrate(): Promise<void> {
-    return migrateToLatest(this.#database);
+  /** Applies pending migrations, the checkpointer's too. */
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#database);
+    if (this.#database.dialect === 'postgres') {
+      this.#checkpointer ??= await postgresCheckpointer(this.#database);
+      return;
+    }
+    // SqliteSaver creates its tables on first use (its `setup()` is protected): a read makes
+    // that happen now, not inside a store transaction that might roll the tables back.
+    await this.checkpointer.getTuple({ configurable: { thread_id: '' } });
+  }
+
+  /**
+   * The LangGraph checkpointer in the same database (agents' graph state, ADR 0029), over the
+   * store's own connection or pool: it closes with the store. PostgreSQL: after
+   * {@link SqlConversationStore.migrate}.
+   */
+  get checkpointer(): BaseCheckpointSaver {
+    if (!this.#checkpointer) throw new Error('The store is not migrated yet: no checkpointer.');
+    return this.#checkpointer;
   }
 
   /** Closes the connection(s). */
@@ -225,11 +248,21 @@ export class SqlConversationStore implements ConversationStore {
   }
 
   async deleteConversation(id: string): Promise<boolean> {
+    // The agents that answered in it: each has a checkpoint thread to delete too.
+    const agents = await this.#db
+      .selectFrom('messages')
+      .select('agent_id')
+      .distinct()
+      .where('conversation_id', '=', id)
+      .where('agent_id', 'is not', null)
+      .execute();
     // Members, messages, runs and feedback go with it (ON DELETE CASCADE).
     const result = await this.#db
       .deleteFrom('conversations')
       .where('id', '=', id)
       .executeTakeFirst();
+    for (const { agent_id: agentId } of agents)
+      if (agentId !== null) await this.#checkpointer?.deleteThread(threadIdOf(id, agentId));
     return result.numDeletedRows > 0n;
   }
 
@@ -429,7 +462,9 @@ export class SqlConversationStore implements ConversationStore {
       status: string;
       error: string | null;
       metadata: string | null;
+      checkpoint_id: string;
     }> = {};
+    if (patch.checkpointId !== undefined) values.checkpoint_id = patch.checkpointId;
     if (patch.parts !== undefined) values.parts = JSON.stringify(patch.parts);
     if (patch.status !== undefined) values.status = patch.status;
     if ('error' in patch) values.error = patch.error ?? null;
@@ -443,6 +478,24 @@ export class SqlConversationStore implements ConversationStore {
       .returningAll()
       .executeTakeFirst();
     return row && this.#message(row);
+  }
+
+  async listCheckpointHeads(
+    parentIds: readonly string[],
+    agentId: string,
+  ): Promise<CheckpointHead[]> {
+    if (parentIds.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('messages')
+      .select(['id', 'parent_id', 'checkpoint_id'])
+      .where('parent_id', 'in', [...parentIds])
+      .where('agent_id', '=', agentId)
+      .where('checkpoint_id', 'is not', null)
+      .orderBy('position')
+      .execute();
+    return rows.flatMap(({ id, parent_id: parentId, checkpoint_id: checkpointId }) =>
+      parentId !== null && checkpointId !== null ? [{ messageId: id, parentId, checkpointId }] : [],
+    );
   }
 
   async findByClientMessageId(

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../schema.js';
 import * as initial from './0001-initial.js';
 import * as instances from './0002-instances.js';
+import * as checkpointHeads from './0003-checkpoint-heads.js';
 
 /** A migration written once for both dialects (it may branch on `dialect`). */
 interface DialectMigration {
@@ -16,6 +17,7 @@ interface DialectMigration {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-initial': initial,
   '0002-instances': instances,
+  '0003-checkpoint-heads': checkpointHeads,
 };
 
 /** Kysely's migration provider over {@link MIGRATIONS} (in code, so bundles and `tsx` work alike). */
