@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { MessagePart, RunEvent, ToolCallPart } from 'svelte-langserve/protocol';
+import {
+  applyRunEventToParts,
+  type MessagePart,
+  type RunEvent,
+  type ToolCallPart,
+} from 'svelte-langserve/protocol';
 import { describe, expect, it } from 'vitest';
 import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
 import { createConversation, EventLog, serverPerTest } from './support/harness.js';
@@ -137,14 +142,36 @@ describe('the tool loop through real agent graphs (demo model, real tools, real 
     expect(stored).toMatchObject({ status: 'complete', parts });
   });
 
-  it('research-assistant → search_documents over the configured folder', async () => {
+  it('research-assistant → search_documents, with its status line and indexing progress', async () => {
     const { events, stored } = await ask('research-assistant', 'Search for coalesces deltas');
-    expect(shape(events)).toEqual(TOOL_LOOP);
-    const parts = partsFrom(events);
+    // The tool writes with config.writer (the `custom` stream mode): a status while it works,
+    // cleared at its end, and the first search's indexing progress as one data part.
+    expect(shape(events)).toEqual([
+      ...TOOL_LOOP.slice(0, 4),
+      'status',
+      'data',
+      'status',
+      ...TOOL_LOOP.slice(4),
+    ]);
+    const statuses = events.flatMap((event) => (event.type === 'status' ? [event.text] : []));
+    expect(statuses).toEqual(['Searching documents…', '']);
+    const progress = events.flatMap((event) => (event.type === 'data' ? [event] : []));
+    expect(progress.map((event) => (event.data as { progress: number }).progress)).toEqual([
+      0, 0.5, 1,
+    ]);
+    const parts = events.reduce<MessagePart[]>(applyRunEventToParts, []);
+    expect(parts.map((part) => part.type)).toEqual(['tool-call', 'data', 'text']);
+    expect(parts[1]).toEqual({
+      type: 'data',
+      id: 'index-documents',
+      name: 'progress',
+      data: { progress: 1, label: 'Indexing documents (2 of 2)' },
+    });
     expect(parts[0]).toMatchObject({ name: 'search_documents', state: 'completed' });
     const result = JSON.parse((parts[0] as ToolCallPart).result ?? '');
     expect(result.hits[0]).toMatchObject({ file: 'streaming.md', title: 'Streaming answers' });
-    expect((parts[1] as { text: string }).text).toContain('`streaming.md`');
+    expect((parts[2] as { text: string }).text).toContain('`streaming.md`');
+    // The data part is stored with the answer; the status is not.
     expect(stored).toMatchObject({ status: 'complete', parts });
   });
 

@@ -16,19 +16,28 @@ export interface CheckpointStreamItem {
   config: { configurable?: { checkpoint_id?: string } };
 }
 
-/** One item of a `streamMode: ["messages", "updates"]` stream (plus `"checkpoints"` on a thread). */
+/**
+ * One item of a `streamMode: ["messages", "updates", "custom"]` stream (plus `"checkpoints"` on
+ * a thread). `custom` items are what the graph's nodes wrote with `config.writer(...)`.
+ */
 export type AgentStreamItem =
   | ['messages', MessageStreamItem]
   | ['updates', Record<string, unknown>]
+  | ['custom', unknown]
   | ['checkpoints', CheckpointStreamItem];
 
 /** The stream modes a run asks for. */
-export const RUN_STREAM_MODES: ['messages', 'updates'] = ['messages', 'updates'];
-
-/** The stream modes a run on a thread asks for: `checkpoints` gives the turn's head. */
-export const THREAD_STREAM_MODES: ['messages', 'updates', 'checkpoints'] = [
+export const RUN_STREAM_MODES: ['messages', 'updates', 'custom'] = [
   'messages',
   'updates',
+  'custom',
+];
+
+/** The stream modes a run on a thread asks for: `checkpoints` gives the turn's head. */
+export const THREAD_STREAM_MODES: ['messages', 'updates', 'custom', 'checkpoints'] = [
+  'messages',
+  'updates',
+  'custom',
   'checkpoints',
 ];
 

@@ -101,6 +101,9 @@ type RunPhase = 'pending' | 'running' | 'ended';
  * event), coalesces text deltas, keeps the stored assistant message equal to what was emitted,
  * and ends with exactly one terminal event through the guarded {@link Run.finish} path.
  */
+/** Events that are not the model's output: they do not end the wait for the first token. */
+const NOT_TOKENS = new Set<RunEvent['type']>(['start', 'end', 'status', 'data']);
+
 export class Run {
   readonly id: string;
   readonly conversationId: string;
@@ -118,6 +121,8 @@ export class Run {
   /** Text emitted so far (equals the stored message's text). */
   /** Parts emitted so far, text and tool calls in order (equal to the stored message's). */
   #parts: MessagePart[] = [];
+  /** The last activity sent (`status` events), so an unchanged one is not sent again. */
+  #activity = '';
   /** Text received from the model but not emitted yet, of the kind `#bufferType` says. */
   #buffer = '';
   #bufferType: 'text-delta' | 'reasoning-delta' = 'text-delta';
@@ -419,13 +424,15 @@ export class Run {
           chunk: () => {
             this.#modelChunks += 1;
           },
+          droppedCustom: (reason: string) =>
+            logger.warn({ runId: this.id, agentId: this.agentId, reason }, 'custom write not sent'),
         };
         for await (const event of adaptMessageStream(stream, observer)) {
           touch();
           if (this.#phase !== 'running') break;
           if (event.type === 'text-delta' || event.type === 'reasoning-delta')
             this.#pushText(event.text, event.type);
-          else this.#pushToolEvent(event);
+          else this.#pushEvent(event);
         }
         if (attempt.signal.aborted && !signal.aborted) throw attempt.signal.reason;
         if (!this.#finished) throw new IncompleteAnswerError();
@@ -541,11 +548,13 @@ export class Run {
     this.#schedulePersist();
   }
 
-  /** Applies a tool event to the parts and emits it, after any pending text (keeps order). */
-  #pushToolEvent(
-    event: Exclude<UnnumberedRunEvent, { type: 'text-delta' | 'reasoning-delta' }>,
-  ): void {
+  /**
+   * Applies a tool or data event to the parts and emits it, after any pending text (keeps
+   * order). A status event changes no part and is not stored: it is sent when its text changed.
+   */
+  #pushEvent(event: Exclude<UnnumberedRunEvent, { type: 'text-delta' | 'reasoning-delta' }>): void {
     if (this.#phase !== 'running') return;
+    if (event.type === 'status' && event.text === this.#activity) return;
     this.#flush();
     const numbered = {
       ...event,
@@ -553,6 +562,11 @@ export class Run {
       conversationId: this.conversationId,
       seq: this.#seq + 1,
     } as RunEvent;
+    if (numbered.type === 'status') {
+      this.#activity = numbered.text;
+      this.#emit(numbered);
+      return;
+    }
     const parts = applyRunEventToParts(this.#parts, numbered);
     // A repeated start, or an event for a call that never started, changes nothing: not sent.
     if (parts === this.#parts) return;
@@ -568,7 +582,7 @@ export class Run {
   }
 
   #emit(event: RunEvent): void {
-    if (this.#firstTokenAt === 0 && event.type !== 'start' && event.type !== 'end')
+    if (this.#firstTokenAt === 0 && !NOT_TOKENS.has(event.type))
       this.#firstTokenAt = performance.now();
     this.#seq = event.seq;
     this.#events.push(event);

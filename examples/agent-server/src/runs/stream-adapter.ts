@@ -1,6 +1,8 @@
 import { AIMessage, AIMessageChunk, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type {
+  RunDataEvent,
   RunReasoningDeltaEvent,
+  RunStatusEvent,
   RunTextDeltaEvent,
   RunToolCallDeltaEvent,
   RunToolCallRunningEvent,
@@ -9,6 +11,7 @@ import type {
 } from 'svelte-langserve/protocol';
 import type { AgentStreamItem, MessageStreamItem } from '../agents/agent.js';
 import { reasoningOfMessage, textOfContent } from '../agents/content.js';
+import { customWriteToEvent } from './custom-events.js';
 
 type Unnumbered<E> = Omit<E, 'seq' | 'runId' | 'conversationId'>;
 
@@ -19,7 +22,9 @@ export type UnnumberedRunEvent =
   | Unnumbered<RunToolCallStartEvent>
   | Unnumbered<RunToolCallDeltaEvent>
   | Unnumbered<RunToolCallRunningEvent>
-  | Unnumbered<RunToolResultEvent>;
+  | Unnumbered<RunToolResultEvent>
+  | Unnumbered<RunDataEvent>
+  | Unnumbered<RunStatusEvent>;
 
 /** Hooks for what the adapter sees besides run events (for the run's metrics). */
 export interface StreamObserver {
@@ -27,6 +32,8 @@ export interface StreamObserver {
   modelMessage?(message: AIMessage): void;
   /** A streamed model chunk with text, reasoning or tool-call content. */
   chunk?(): void;
+  /** A custom write (`config.writer`) that could not be sent, and why. */
+  droppedCustom?(reason: string): void;
 }
 
 /** The error text of a failed ToolMessage, without ToolNode's "Please fix your mistakes." tail. */
@@ -55,6 +62,8 @@ function toolErrorText(content: string): string {
  *   With `updates` this arrives when the model node finishes, before the tools run.
  * - A `ToolMessage` becomes `tool-result` (`error` when its status is `error`), preceded by
  *   `tool-call-running` if that was not emitted yet.
+ * - What a node wrote with `config.writer(...)` (`custom`) becomes a `data` or `status` event
+ *   (see `customWriteToEvent`).
  * - Everything else (user and system messages, empty chunks) is ignored.
  */
 export async function* adaptMessageStream(
@@ -67,6 +76,8 @@ export async function* adaptMessageStream(
   const started = new Set<string>();
   const running = new Set<string>();
   const finished = new Set<string>();
+  let customWrites = 0;
+  const nextCustomId = () => `custom-${(customWrites += 1)}`;
 
   function* complete(message: AIMessage): Generator<UnnumberedRunEvent> {
     if (!(message.id && streamedMessageIds.has(message.id))) {
@@ -101,6 +112,12 @@ export async function* adaptMessageStream(
               yield* complete(entry as AIMessage);
             }
         }
+        continue;
+      }
+      if (mode === 'custom') {
+        const write = customWriteToEvent(payload, nextCustomId);
+        if ('event' in write) yield write.event;
+        else observer.droppedCustom?.(write.dropped);
         continue;
       }
       if (mode !== 'messages') continue;

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { tool } from '@langchain/core/tools';
+import { getWriter } from '@langchain/langgraph';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
 
@@ -67,9 +68,16 @@ export class DocumentIndex {
     this.dir = path.resolve(dir);
   }
 
-  /** Searches the folder; throws an error safe to show when the folder cannot be read. */
-  async search(query: string, limit = 5): Promise<DocumentHit[]> {
-    const { search, docs } = await this.#load();
+  /**
+   * Searches the folder; throws an error safe to show when the folder cannot be read.
+   * `progress` hears how far the first search's indexing has got (files read, of all).
+   */
+  async search(
+    query: string,
+    limit = 5,
+    progress?: (done: number, total: number) => void,
+  ): Promise<DocumentHit[]> {
+    const { search, docs } = await this.#load(progress);
     return search
       .search(query, { prefix: true, fuzzy: 0.2, boost: { title: 2 } })
       .slice(0, limit)
@@ -84,15 +92,15 @@ export class DocumentIndex {
       });
   }
 
-  #load() {
-    this.#index ??= this.#build().catch((error: unknown) => {
+  #load(progress?: (done: number, total: number) => void) {
+    this.#index ??= this.#build(progress).catch((error: unknown) => {
       this.#index = null; // try again next time (the folder may appear)
       throw error;
     });
     return this.#index;
   }
 
-  async #build() {
+  async #build(progress?: (done: number, total: number) => void) {
     let isDir: boolean;
     try {
       isDir = (await stat(this.dir)).isDirectory();
@@ -101,7 +109,9 @@ export class DocumentIndex {
     }
     if (!isDir) throw new Error('The documents folder is not available on this server.');
     const docs = new Map<string, IndexedDocument>();
-    for (const full of await markdownFiles(this.dir)) {
+    const files = await markdownFiles(this.dir);
+    for (const [done, full] of files.entries()) {
+      progress?.(done, files.length);
       if ((await stat(full)).size > MAX_FILE_BYTES) continue;
       const text = await readFile(full, 'utf8');
       const file = path.relative(this.dir, full).split(path.sep).join('/');
@@ -112,6 +122,7 @@ export class DocumentIndex {
       storeFields: ['file', 'title'],
     });
     search.addAll([...docs.values()]);
+    progress?.(files.length, files.length);
     return { search, docs };
   }
 }
@@ -120,9 +131,28 @@ export class DocumentIndex {
 export function createSearchDocumentsTool(docsDir: string) {
   const index = new DocumentIndex(docsDir);
   return tool(
-    async ({ query, limit }) => {
-      const hits = await index.search(query, limit ?? 5);
-      return JSON.stringify({ query, hits });
+    async ({ query, limit }, config) => {
+      // In a graph, what the tool is doing reaches the chat (`custom` stream mode): a status
+      // line, and the indexing's progress the first time. Outside one there is no writer.
+      const write = getWriter(config);
+      write?.({ status: 'Searching documents…' });
+      let shown = -1; // tenths shown, so a big folder sends about ten updates, not one per file
+      try {
+        const hits = await index.search(query, limit ?? 5, (done, total) => {
+          const tenths = total === 0 ? 10 : Math.floor((done / total) * 10);
+          if (tenths === shown) return;
+          shown = tenths;
+          write?.({
+            id: 'index-documents',
+            name: 'progress',
+            progress: total === 0 ? 1 : done / total,
+            label: `Indexing documents (${done} of ${total})`,
+          });
+        });
+        return JSON.stringify({ query, hits });
+      } finally {
+        write?.({ status: '' });
+      }
     },
     {
       name: 'search_documents',
