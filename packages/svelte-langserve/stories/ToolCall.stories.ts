@@ -52,6 +52,33 @@ export const Completed: Story = {
   },
 };
 
+/** A long one-line result: it ends in an ellipsis, and the name and state stay on one line. */
+export const LongResult: Story = {
+  args: {
+    part: part({
+      name: 'search_documents',
+      argsText: '{"query":"paced rendering"}',
+      result: JSON.stringify({ query: 'paced rendering', hits: Array(20).fill({ file: 'a.md' }) }),
+    }),
+  },
+  play: async ({ canvasElement }) => {
+    // As inside a message, whose text may break anywhere (MessageContent).
+    canvasElement.style.overflowWrap = 'anywhere';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const name = canvasElement.querySelector<HTMLElement>('[data-slot="tool-call-name"]')!;
+    const state = canvasElement.querySelector<HTMLElement>('[data-slot="tool-call-state"]')!;
+    const lineHeight = parseFloat(getComputedStyle(name).lineHeight) || 20;
+    // One line each (it used to squeeze the name to one letter per line).
+    await expect(name.getBoundingClientRect().height).toBeLessThan(lineHeight * 1.5);
+    await expect(state.getBoundingClientRect().height).toBeLessThan(lineHeight * 1.5);
+    await expect(name.scrollWidth).toBeLessThanOrEqual(name.clientWidth);
+    const inline = canvasElement.querySelector<HTMLElement>(
+      '[data-slot="tool-call-result-inline"]',
+    )!;
+    await expect(inline.scrollWidth).toBeGreaterThan(inline.clientWidth);
+  },
+};
+
 /** A failing tool opens itself and shows the error. */
 export const Failed: Story = {
   args: {
