@@ -97,6 +97,19 @@ describe('AgentPicker in ChatInterface (real Chromium)', () => {
     ]);
   });
 
+  it('keeps the agents on one row that scrolls sideways in a phone-width chat', async () => {
+    await page.viewport(360, 700);
+    const screen = await render(ThemedChat, { transport: transport() });
+    const chatbot = page.getByRole('button', { name: /Chatbot/ });
+    await expect.element(chatbot).toBeVisible();
+    const options = [...screen.container.querySelectorAll('[data-slot="agent-option"]')];
+    const tops = new Set(options.map((option) => Math.round(option.getBoundingClientRect().top)));
+    expect(tops.size).toBe(1);
+    const picker = screen.container.querySelector<HTMLElement>('[data-slot="agent-picker"]')!;
+    expect(picker.scrollWidth).toBeGreaterThan(picker.clientWidth);
+    await page.viewport(1024, 700);
+  });
+
   it('sends to the default agents when none is chosen', async () => {
     const scripted = transport();
     await render(ThemedChat, { transport: scripted });
