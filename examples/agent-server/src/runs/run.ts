@@ -10,7 +10,7 @@ import {
   type RunTerminalStatus,
 } from 'svelte-langserve/protocol';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import type { Agent, AgentStreamItem, RunThread } from '../agents/agent.js';
+import type { Agent, RunThread } from '../agents/agent.js';
 import { MAX_HISTORY_MESSAGES, toLangChainHistory } from '../agents/history.js';
 import type { ConversationStore, MessagePatch, RunEndDetails } from '../conversations/store.js';
 import type { AIMessage } from '@langchain/core/messages';
@@ -79,6 +79,9 @@ export interface RunOptions {
   checkpointer?: () => BaseCheckpointSaver;
 }
 
+/** Events that are not the model's output: they do not end the wait for the first token. */
+const NOT_TOKENS = new Set<RunEvent['type']>(['start', 'end', 'status', 'data']);
+
 const messageStatusOf: Record<RunTerminalStatus, MessageStatus> = {
   completed: 'complete',
   cancelled: 'cancelled',
@@ -101,9 +104,6 @@ type RunPhase = 'pending' | 'running' | 'ended';
  * event), coalesces text deltas, keeps the stored assistant message equal to what was emitted,
  * and ends with exactly one terminal event through the guarded {@link Run.finish} path.
  */
-/** Events that are not the model's output: they do not end the wait for the first token. */
-const NOT_TOKENS = new Set<RunEvent['type']>(['start', 'end', 'status', 'data']);
-
 export class Run {
   readonly id: string;
   readonly conversationId: string;
@@ -408,21 +408,23 @@ export class Run {
         if (signal.aborted) break;
         touch();
         this.#head = undefined;
-        const stream = this.#watchCheckpoints(
-          await agent.graph.stream(
-            { messages },
-            {
-              streamMode: thread ? THREAD_STREAM_MODES : RUN_STREAM_MODES,
-              signal: attempt.signal,
-              ...(this.#options.settings ? { settings: this.#options.settings } : {}),
-              ...(thread ? { thread } : {}),
-            },
-          ),
+        const stream = await agent.graph.stream(
+          { messages },
+          {
+            streamMode: thread ? THREAD_STREAM_MODES : RUN_STREAM_MODES,
+            signal: attempt.signal,
+            ...(this.#options.settings ? { settings: this.#options.settings } : {}),
+            ...(thread ? { thread } : {}),
+          },
         );
         const observer = {
           modelMessage: (message: AIMessage) => this.#observeModelMessage(message),
           chunk: () => {
             this.#modelChunks += 1;
+          },
+          // Each checkpoint the graph writes on the thread; the last is the turn's head.
+          checkpoint: (id: string | undefined) => {
+            this.#head = id;
           },
           droppedCustom: (reason: string) =>
             logger.warn({ runId: this.id, agentId: this.agentId, reason }, 'custom write not sent'),
@@ -475,16 +477,6 @@ export class Run {
       }
     }
     this.finish('cancelled');
-  }
-
-  /** Passes the stream on, noting each checkpoint the graph writes (the last is the head). */
-  async *#watchCheckpoints(
-    stream: AsyncIterable<AgentStreamItem>,
-  ): AsyncGenerator<AgentStreamItem> {
-    for await (const item of stream) {
-      if (item[0] === 'checkpoints') this.#head = item[1].config.configurable?.checkpoint_id;
-      else yield item;
-    }
   }
 
   /** Buffers answer text or reasoning; a change of kind sends what was buffered first. */

@@ -9,7 +9,7 @@ import type {
   RunToolCallStartEvent,
   RunToolResultEvent,
 } from 'svelte-langserve/protocol';
-import type { AgentStreamItem, MessageStreamItem } from '../agents/agent.js';
+import type { AgentStreamItem, CheckpointStreamItem, MessageStreamItem } from '../agents/agent.js';
 import { reasoningOfMessage, textOfContent } from '../agents/content.js';
 import { customWriteToEvent } from './custom-events.js';
 
@@ -32,6 +32,8 @@ export interface StreamObserver {
   modelMessage?(message: AIMessage): void;
   /** A streamed model chunk with text, reasoning or tool-call content. */
   chunk?(): void;
+  /** A checkpoint the graph wrote (`checkpoints`, runs on a thread): its id. */
+  checkpoint?(id: string | undefined): void;
   /** A custom write (`config.writer`) that could not be sent, and why. */
   droppedCustom?(reason: string): void;
 }
@@ -112,6 +114,10 @@ export async function* adaptMessageStream(
               yield* complete(entry as AIMessage);
             }
         }
+        continue;
+      }
+      if (mode === 'checkpoints') {
+        observer.checkpoint?.((payload as CheckpointStreamItem).config.configurable?.checkpoint_id);
         continue;
       }
       if (mode === 'custom') {
