@@ -2,6 +2,11 @@ import type { Preview } from '@storybook/sveltekit';
 import { preloadMarkdown } from '../src/lib/markdown/engine.js';
 import StoryTheme from '../stories/support/StoryTheme.svelte';
 import '../stories/stories.css';
+import { configure } from 'storybook/test';
+
+// Some parts load as their own chunk on first use (ADR 0028); on a cold run the dev server
+// transforms that chunk first, which can take more than testing-library's default second.
+configure({ asyncUtilTimeout: 5_000 });
 
 /** Story parameters this project reads. */
 export interface ThemeParameters {
