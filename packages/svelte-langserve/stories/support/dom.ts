@@ -77,7 +77,7 @@ export function rgb(hex: string): string {
 export async function findSlot(
   root: ParentNode,
   slot: string,
-  timeoutMs = 3_000,
+  timeoutMs = 5_000,
 ): Promise<HTMLElement> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
