@@ -18,7 +18,7 @@ import {
 } from 'svelte-langserve/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { InMemoryConversationStore, type ConversationStore } from '../src/conversations/store.js';
+import { InMemoryConversationStore, type ConversationStore } from '@svelte-langserve/server';
 import {
   connectAs,
   EventLog,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryConversationStore } from '../src/conversations/store.js';
+import { InMemoryConversationStore } from '@svelte-langserve/server';
 import { createConversation, deltaText, EventLog, serverPerTest, wait } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
 

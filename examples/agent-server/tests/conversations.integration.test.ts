@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Conversation, Message, Result } from 'svelte-langserve/protocol';
 import { describe, expect, it } from 'vitest';
-import { SqlConversationStore } from '../src/storage/index.js';
+import { SqlConversationStore } from '@svelte-langserve/server';
 import {
   connectAs,
   EventLog,

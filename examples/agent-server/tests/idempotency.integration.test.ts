@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqlConversationStore } from '../src/storage/index.js';
+import { SqlConversationStore } from '@svelte-langserve/server';
 import {
   connectClient,
   createConversation,

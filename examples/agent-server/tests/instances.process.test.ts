@@ -6,7 +6,7 @@
  */
 import type { Message, RunInfo } from 'svelte-langserve/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ORPHANED_RUN_ERROR } from '../src/runs/errors.js';
+import { ORPHANED_RUN_ERROR } from '@svelte-langserve/server';
 import { connectAs, EventLog } from './support/harness.js';
 import { freshPostgresSchema } from './support/postgres.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';

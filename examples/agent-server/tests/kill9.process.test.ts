@@ -37,7 +37,7 @@ import pg from 'pg';
 import type { Message, RunInfo } from 'svelte-langserve/protocol';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORPHANED_RUN_ERROR } from '../src/runs/errors.js';
+import { ORPHANED_RUN_ERROR } from '@svelte-langserve/server';
 import { connectAs, EventLog, type ClientSocket } from './support/harness.js';
 import { freshPostgresSchema } from './support/postgres.js';
 

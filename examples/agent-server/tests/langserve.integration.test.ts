@@ -3,7 +3,7 @@ import { AIMessage, AIMessageChunk } from 'langchain-core-0.3/messages';
 import { RemoteRunnable } from 'langchain-core-0.3/runnables/remote';
 import { RunLog, RunLogPatch } from 'langchain-core-0.3/tracers/log_stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenAuthority } from '../src/auth/tokens.js';
+import { TokenAuthority } from '@svelte-langserve/server';
 import { loadConfig } from '../src/config.js';
 import { startServer, TEST_LIMITS, type TestServer } from './support/harness.js';
 import { ScriptedChatModel } from './support/scripted-model.js';
@@ -305,7 +305,7 @@ describe('LangServe HTTP API with RemoteRunnable (demo model)', () => {
     expect(unknownRoute.status).toBe(404);
     expect(unknownRoute.json.error).toMatchObject({ code: 'not_found' });
 
-    const limit = server.app.appConfig.limits.maxPayloadBytes;
+    const limit = server.app.serverConfig.limits.maxPayloadBytes;
     const huge = await post(`${server.url}/agents/chatbot/invoke`, {
       input: 'x'.repeat(limit + 10),
     });

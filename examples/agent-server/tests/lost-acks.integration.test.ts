@@ -1,6 +1,6 @@
 import type { RunInfo } from 'svelte-langserve/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InMemoryConversationStore } from '../src/conversations/store.js';
+import { InMemoryConversationStore } from '@svelte-langserve/server';
 import {
   connectClient,
   createConversation,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createAgents } from '../src/agents/index.js';
-import { createRemoteAgent } from '../src/providers/remote.js';
+import { createRemoteAgent } from '@svelte-langserve/server';
 import type { RemoteAgentConfig } from '../src/agents/config-file.js';
 
 const load = (content: unknown, env: Record<string, string> = {}) =>
@@ -128,7 +128,7 @@ describe('remote agent health', () => {
       const agent = createRemoteAgent(remoteConfig(`http://127.0.0.1:${port}/agents/x/`), {
         probeIntervalMs: 0,
       });
-      const health = agent.health as import('../src/providers/remote.js').RemoteAgentHealth;
+      const health = agent.health as import('@svelte-langserve/server').RemoteAgentHealth;
       await health.refresh();
       expect(agent.health.current).toEqual({ status: 'ready' });
       expect(seen.at(-1)).toBe('Bearer t');
@@ -142,7 +142,7 @@ describe('remote agent health', () => {
       server.close();
     }
     const unreachable = createRemoteAgent(remoteConfig(`http://127.0.0.1:1/agents/x`));
-    await (unreachable.health as import('../src/providers/remote.js').RemoteAgentHealth).refresh();
+    await (unreachable.health as import('@svelte-langserve/server').RemoteAgentHealth).refresh();
     expect(unreachable.health.current).toMatchObject({
       status: 'degraded',
       reason: expect.stringMatching(/^The remote endpoint is unreachable/),

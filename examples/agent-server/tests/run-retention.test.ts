@@ -8,8 +8,8 @@ import type { Message } from 'svelte-langserve/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { createAgent } from '../src/agents/index.js';
 import { loadConfig } from '../src/config.js';
-import { InMemoryConversationStore } from '../src/conversations/store.js';
-import { RunManager, type RunManagerOptions } from '../src/runs/run-manager.js';
+import { InMemoryConversationStore } from '@svelte-langserve/server';
+import { RunManager, type RunManagerOptions } from '@svelte-langserve/server';
 import { ScriptedChatModel } from './support/scripted-model.js';
 
 const silent: FastifyBaseLogger = {

@@ -14,10 +14,10 @@ import type { Runnable } from '@langchain/core/runnables';
 import { Annotation, END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import type { Message, RunInfo } from 'svelte-langserve/protocol';
 import { describe, expect, it } from 'vitest';
-import { createGraphAgent } from '../src/agents/index.js';
-import type { Agent } from '../src/agents/agent.js';
+import { createGraphAgent } from '@svelte-langserve/server';
+import type { Agent } from '@svelte-langserve/server';
 import type { DatabaseConfig } from '../src/config.js';
-import { SqlConversationStore, threadIdOf } from '../src/storage/index.js';
+import { SqlConversationStore, threadIdOf } from '@svelte-langserve/server';
 import {
   createConversation,
   EventLog,

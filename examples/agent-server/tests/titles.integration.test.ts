@@ -1,6 +1,6 @@
 import type { Conversation } from 'svelte-langserve/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { titleFrom } from '../src/conversations/service.js';
+import { titleFrom } from '@svelte-langserve/server';
 import {
   connectClient,
   createConversation,

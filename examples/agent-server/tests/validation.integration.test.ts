@@ -1,7 +1,7 @@
 import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
 import { MAX_MESSAGE_LENGTH, type RequestName, type Result } from 'svelte-langserve/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryConversationStore, type ConversationStore } from '../src/conversations/store.js';
+import { InMemoryConversationStore, type ConversationStore } from '@svelte-langserve/server';
 import {
   connectClient,
   createConversation,

@@ -19,29 +19,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillManifest } from '../../../scripts/workspace-catalog.mjs';
 
 const packageDir = resolve(import.meta.dirname, '..');
-const workspaceFile = resolve(packageDir, '../../pnpm-workspace.yaml');
 const work = mkdtempSync(join(tmpdir(), 'svelte-langserve-consumer-'));
 const app = join(work, 'app');
 let tarball = '';
 let server: ChildProcess | undefined;
 let origin = '';
-
-/** The exact versions the workspace pins, so the consumer app matches what CI tests. */
-function catalog(): Record<string, string> {
-  const entries: Record<string, string> = {};
-  let inCatalog = false;
-  for (const line of readFileSync(workspaceFile, 'utf8').split('\n')) {
-    if (/^catalog:\s*$/.test(line)) inCatalog = true;
-    else if (/^\S/.test(line)) inCatalog = false;
-    else if (inCatalog) {
-      const match = /^\s+'?([^':]+)'?:\s*(\S+)\s*$/.exec(line);
-      if (match) entries[match[1]!] = match[2]!;
-    }
-  }
-  return entries;
-}
 
 function run(command: string, args: string[], cwd: string) {
   try {
@@ -91,17 +76,10 @@ beforeAll(() => {
       "from 'svelte-langserve';",
     ),
   );
-  const versions = catalog();
-  const manifest = readFileSync(
-    join(packageDir, 'tests/consumer-app/package.json.template'),
-    'utf8',
-  )
-    .replace('__TARBALL__', tarball)
-    .replace(/__VERSION:([^_]+)__/g, (_, name: string) => {
-      const version = versions[name];
-      if (!version) throw new Error(`${name} is not in the pnpm catalog`);
-      return version;
-    });
+  const manifest = fillManifest(
+    readFileSync(join(packageDir, 'tests/consumer-app/package.json.template'), 'utf8'),
+    { TARBALL: tarball },
+  );
   writeFileSync(join(app, 'package.json'), manifest);
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
 }, 600_000);

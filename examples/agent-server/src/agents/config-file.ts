@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { AGENT_DEFINITIONS } from './definitions.js';
-import { DEFAULT_HISTORY_TOKEN_BUDGET } from './history.js';
+import {
+  DEFAULT_HISTORY_TOKEN_BUDGET,
+  REMOTE_INPUT_FORMATS,
+  type RemoteAgentConfig as ServerRemoteAgentConfig,
+} from '@svelte-langserve/server';
 import {
   mergeSettings,
   PROVIDER_NAMES,
@@ -15,8 +19,6 @@ const providerChoice = z.enum(['auto', ...PROVIDER_NAMES]);
 /** An agent entry's provider: a model provider, `auto`, or `remote` (a LangServe endpoint). */
 const entryProviderChoice = z.enum(['auto', ...PROVIDER_NAMES, 'remote']);
 
-/** How a remote agent's input is sent: a list of messages (default) or the last user message. */
-export const REMOTE_INPUT_FORMATS = ['messages', 'string'] as const;
 
 const rangeOverride = z
   .object({ min: z.number().finite(), max: z.number().finite(), default: z.number().finite() })
@@ -86,7 +88,7 @@ export interface AgentConfig {
 }
 
 /** A remote agent: a LangServe endpoint called through `RemoteRunnable`. */
-export interface RemoteAgentConfig {
+export interface RemoteAgentConfig extends ServerRemoteAgentConfig {
   id: string;
   provider: 'remote';
   /** The endpoint's URL (what clients see as the model). */

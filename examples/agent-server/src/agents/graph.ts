@@ -6,14 +6,11 @@ import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
 import type { RunSettings } from 'svelte-langserve/protocol';
+import { SETTINGS_KEY, trimForModel } from '@svelte-langserve/server';
 import type { ModelProvider } from '../providers/index.js';
-import { trimForModel } from './history.js';
 
 /** Most model turns in one run (each tool round trip is one): stops runaway tool loops. */
 export const MAX_MODEL_TURNS = 8;
-
-/** Where a run puts its settings in the graph's `configurable`. */
-export const SETTINGS_KEY = 'runSettings';
 
 /**
  * Builds an agent's LangGraph graph: a `model` node (the provider's model for the run's

@@ -1,13 +1,12 @@
+import { createGraphAgent, createRemoteAgent, type Agent } from '@svelte-langserve/server';
 import type { AppConfig } from '../config.js';
-import { createProvider, providerMetadata, type ModelProvider } from '../providers/index.js';
-import { createRemoteAgent } from '../providers/remote.js';
+import { createProvider, type ModelProvider } from '../providers/index.js';
 import { createTools, type ToolOptions } from '../tools/index.js';
-import { AgentHealthTracker, type Agent } from './agent.js';
 import { AGENT_DEFINITIONS, type AgentDefinition } from './definitions.js';
-import { canCallTools, createAgentGraph } from './graph.js';
-import { threadedGraph } from './graph-agent.js';
+import { canCallTools, createAgentGraph, MAX_MODEL_TURNS } from './graph.js';
 
-export { createGraphAgent, type ChatGraph, type ChatGraphFactory } from './graph-agent.js';
+/** Two graph steps per tool round trip, plus the final answer. */
+const RECURSION_LIMIT = MAX_MODEL_TURNS * 2 + 1;
 
 /** Builds one agent from its definition, answering with `provider`'s model. */
 export function createAgent(
@@ -20,26 +19,22 @@ export function createAgent(
   // A model that cannot call tools answers without them (and lists none).
   const toolNames = canCallTools(provider) ? definition.tools : [];
   const tools = toolNames.map((name) => all[name]);
-  const settings = provider.withSettings ? (provider.settings ?? {}) : {};
-  return {
-    info: {
-      id: definition.id,
-      name: definition.name,
-      description: provider.demo
-        ? `${definition.description} (Offline demo model: canned answers, real tools.)`
-        : definition.description,
-      provider: provider.provider,
-      model: provider.model,
-      demo: provider.demo,
-      tools: [...toolNames],
-      settings,
-    },
-    metadata: providerMetadata(provider),
-    settings,
+  return createGraphAgent({
+    id: definition.id,
+    name: definition.name,
+    description: provider.demo
+      ? `${definition.description} (Offline demo model: canned answers, real tools.)`
+      : definition.description,
+    provider: provider.provider,
+    model: provider.model,
+    demo: provider.demo,
+    tools: [...toolNames],
+    settings: provider.withSettings ? (provider.settings ?? {}) : {},
     ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
-    health: new AgentHealthTracker(provider.unconfiguredReason),
+    ...(provider.unconfiguredReason ? { unconfiguredReason: provider.unconfiguredReason } : {}),
     ...(provider.reportsFinishReason ? { requiresFinishReason: true } : {}),
-    graph: threadedGraph((checkpointer) =>
+    recursionLimit: RECURSION_LIMIT,
+    graph: (checkpointer) =>
       createAgentGraph({
         id: definition.id,
         systemPrompt: definition.systemPrompt,
@@ -48,8 +43,7 @@ export function createAgent(
         ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
         ...(checkpointer ? { checkpointer } : {}),
       }),
-    ),
-  };
+  });
 }
 
 /** The built-in agents ({@link AGENT_DEFINITIONS}) all on one `provider` (tests, embedders). */
@@ -72,9 +66,7 @@ export function createAgents(
       definition,
       createProvider(config, agentConfig),
       { docsDir: config.docsDir },
-      {
-        contextTokens: agentConfig.contextTokens,
-      },
+      { contextTokens: agentConfig.contextTokens },
     );
   });
 }

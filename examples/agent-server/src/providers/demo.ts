@@ -14,7 +14,7 @@ import {
 } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
-import { textOfContent } from '../agents/content.js';
+import { textOfContent } from '@svelte-langserve/server';
 import {
   asksToReason,
   composeDemoAnswer,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { SqlConversationStore } from '../../src/storage/index.js';
+import { SqlConversationStore } from '@svelte-langserve/server';
 
 /** The PostgreSQL server tests use: `PG_TEST_URL`, default `postgres://postgres@127.0.0.1:5432/test`. */
 export const PG_TEST_URL = process.env.PG_TEST_URL || 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { isOriginAllowed, type AppConfig } from '../config.js';
+import { isOriginAllowed, type ServerConfig } from '../config.js';
 
 /** Minimal CORS for the HTTP routes: allowed origins may read responses and send preflights. */
-export function registerHttpCors(app: FastifyInstance, config: AppConfig): void {
+export function registerHttpCors(app: FastifyInstance, config: ServerConfig): void {
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     if (!origin || !isOriginAllowed(origin, config.corsOrigins)) return;

@@ -7,7 +7,7 @@ import type { AgentInfo, RunSettings } from 'svelte-langserve/protocol';
 import type { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
 import { TokenError, type TokenAuthority } from '../auth/tokens.js';
-import type { AppConfig } from '../config.js';
+import type { ServerConfig } from '../config.js';
 import { ClientClosedError, streamAgentRun } from '../langserve/execute.js';
 import { EventStream, sendError, streamErrorData } from '../langserve/http.js';
 import {
@@ -35,7 +35,7 @@ import {
   type runnableConfigSchema,
 } from '../langserve/wire.js';
 import { KeyedRateLimiter } from '../limits/token-bucket.js';
-import { resolveRunSettings } from '../providers/settings.js';
+import { resolveRunSettings } from '../agents/settings.js';
 import { RunTimeoutError } from '../runs/retry.js';
 import { userSafeRunError } from '../runs/errors.js';
 import type { RunAdmission, RunManager } from '../runs/run-manager.js';
@@ -47,7 +47,7 @@ export interface LangServeRoutesOptions {
   /** The agents with their current health (as `agents:list` reports them). */
   listAgents: () => AgentInfo[];
   authority: TokenAuthority;
-  config: AppConfig;
+  config: ServerConfig;
   runs: RunManager;
 }
 

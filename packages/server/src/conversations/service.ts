@@ -8,7 +8,7 @@ import type {
   RunInfo,
   RunSettings,
 } from 'svelte-langserve/protocol';
-import { resolveRunSettings } from '../providers/settings.js';
+import { resolveRunSettings } from '../agents/settings.js';
 import type { Agent } from '../agents/agent.js';
 import type { CancelOutcome, RunManager } from '../runs/run-manager.js';
 import type { RunPeers } from '../cluster/peers.js';

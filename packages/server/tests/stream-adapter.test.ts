@@ -11,7 +11,7 @@ import {
   convertResponsesDeltaToChatGenerationChunk,
 } from '@langchain/openai';
 import { describe, expect, it } from 'vitest';
-import { createChatbotGraph } from '../src/agents/chatbot.js';
+import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { textOfContent } from '../src/agents/content.js';
 import { adaptMessageStream, type UnnumberedRunEvent } from '../src/runs/stream-adapter.js';
 
@@ -72,12 +72,13 @@ describe('adaptMessageStream', () => {
 
   it('yields exactly the model output from a real LangGraph messages stream', async () => {
     const model = new FakeListChatModel({ responses: ['Streaming through **LangGraph**.'] });
-    const graph = createChatbotGraph({
-      provider: 'test',
-      model: 'fake',
-      demo: false,
-      chatModel: model,
-    });
+    const graph = new StateGraph(MessagesAnnotation)
+      .addNode('model', async (state, config) => ({
+        messages: [await model.invoke(state.messages, config)],
+      }))
+      .addEdge(START, 'model')
+      .addEdge('model', END)
+      .compile();
     const stream = await graph.stream(
       { messages: [new HumanMessage('hi')] },
       { streamMode: 'messages', signal: new AbortController().signal },

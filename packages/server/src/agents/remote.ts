@@ -2,9 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { RemoteRunnable } from 'langchain-core-0.3/runnables/remote';
 import type { AgentHealth } from 'svelte-langserve/protocol';
-import { AgentHealthTracker, type Agent, type AgentStreamItem } from '../agents/agent.js';
-import type { RemoteAgentConfig } from '../agents/config-file.js';
-import { textOfContent } from '../agents/content.js';
+import { AgentHealthTracker, type Agent, type AgentStreamItem } from './agent.js';
+import { textOfContent } from './content.js';
+
+/** How a remote agent's input is sent: a list of messages (default) or the last user message. */
+export const REMOTE_INPUT_FORMATS = ['messages', 'string'] as const;
+
+/** A remote agent: a LangServe endpoint called through `RemoteRunnable`. */
+export interface RemoteAgentConfig {
+  id: string;
+  /** The endpoint's URL, e.g. `https://agents.example.com/summarize`. */
+  url: string;
+  /** What clients see as the model. @default the URL */
+  model?: string;
+  /** Sent with every call (e.g. an `Authorization` header). */
+  headers?: Record<string, string>;
+  /** @default 'messages' */
+  input?: (typeof REMOTE_INPUT_FORMATS)[number];
+  name?: string;
+  description?: string;
+  /** The history budget sent to the endpoint, in tokens. */
+  contextTokens?: number;
+  /** Set when the agent cannot work (e.g. a header needs an unset variable): `unconfigured`. */
+  unconfiguredReason?: string;
+}
 
 /** How long a probe of the remote schema endpoint may take, in ms. */
 export const REMOTE_PROBE_TIMEOUT_MS = 5000;
@@ -94,10 +115,12 @@ export function createRemoteAgent(
   options: RemoteAgentOptions = {},
 ): Agent {
   const base = config.url.replace(/\/+$/, '');
+  const headers = config.headers ?? {};
+  const model = config.model ?? config.url;
   const probe = async (): Promise<string | null> => {
     try {
       const response = await fetch(`${base}/input_schema`, {
-        headers: config.headers,
+        headers,
         signal: AbortSignal.timeout(REMOTE_PROBE_TIMEOUT_MS),
       });
       await response.body?.cancel();
@@ -108,21 +131,21 @@ export function createRemoteAgent(
     }
   };
   const host = new URL(config.url).host;
-  const metadata = { provider: 'remote', model: config.model };
+  const metadata = { provider: 'remote', model };
   return {
     info: {
       id: config.id,
       name: config.name ?? config.id,
       description: config.description ?? `A remote LangServe agent at ${host}.`,
       provider: 'remote',
-      model: config.model,
+      model,
       demo: false,
       tools: [],
       settings: {},
     },
     metadata,
     settings: {},
-    contextTokens: config.contextTokens,
+    ...(config.contextTokens !== undefined ? { contextTokens: config.contextTokens } : {}),
     health: new RemoteAgentHealth(probe, {
       intervalMs: options.probeIntervalMs ?? REMOTE_PROBE_INTERVAL_MS,
       ...(config.unconfiguredReason ? { unconfiguredReason: config.unconfiguredReason } : {}),
@@ -131,7 +154,7 @@ export function createRemoteAgent(
       stream: async ({ messages }, { signal }) => {
         const remote = new RemoteRunnable<unknown, unknown, Record<string, unknown>>({
           url: base,
-          options: { headers: config.headers },
+          options: { headers },
         });
         const input =
           config.input === 'string'
