@@ -71,9 +71,7 @@ const agentEnvironmentSchema = z.object({
 });
 
 /** Runs each reader; throws one {@link ConfigError} with every problem they found. */
-function collectProblems<T extends unknown[]>(
-  ...readers: { [K in keyof T]: () => T[K] }
-): T {
+function collectProblems<T extends unknown[]>(...readers: { [K in keyof T]: () => T[K] }): T {
   const problems: string[] = [];
   const results = readers.map((read) => {
     try {
@@ -151,7 +149,6 @@ export function loadConfig(
     fileName,
   );
   if (resolved.problems.length) throw new ConfigError(resolved.problems);
-
 
   return {
     ...server,

@@ -145,22 +145,32 @@ describe('the tool loop through real agent graphs (demo model, real tools, real 
   it('research-assistant → search_documents, with its status line and indexing progress', async () => {
     const { events, stored } = await ask('research-assistant', 'Search for coalesces deltas');
     // The tool writes with config.writer (the `custom` stream mode): a status while it works,
-    // cleared at its end, and the first search's indexing progress as one data part.
+    // cleared at its end, and the first search's indexing progress as one data part. The agent's
+    // node status shows "Thinking…" while its model node works, until the model's first token.
+    // After the search, the model node writes the conversation's sources (a data part).
     expect(shape(events)).toEqual([
-      ...TOOL_LOOP.slice(0, 4),
+      'start',
+      'status',
+      ...TOOL_LOOP.slice(1, 4),
       'status',
       'data',
       'status',
-      ...TOOL_LOOP.slice(4),
+      'tool-result',
+      'status',
+      'data',
+      'status',
+      ...TOOL_LOOP.slice(5),
     ]);
     const statuses = events.flatMap((event) => (event.type === 'status' ? [event.text] : []));
-    expect(statuses).toEqual(['Searching documents…', '']);
-    const progress = events.flatMap((event) => (event.type === 'data' ? [event] : []));
+    expect(statuses).toEqual(['Thinking…', '', 'Searching documents…', '', 'Thinking…', '']);
+    const progress = events.flatMap((event) =>
+      event.type === 'data' && event.id === 'index-documents' ? [event] : [],
+    );
     expect(progress.map((event) => (event.data as { progress: number }).progress)).toEqual([
       0, 0.5, 1,
     ]);
     const parts = events.reduce<MessagePart[]>(applyRunEventToParts, []);
-    expect(parts.map((part) => part.type)).toEqual(['tool-call', 'data', 'text']);
+    expect(parts.map((part) => part.type)).toEqual(['tool-call', 'data', 'data', 'text']);
     expect(parts[1]).toEqual({
       type: 'data',
       id: 'index-documents',
@@ -170,7 +180,9 @@ describe('the tool loop through real agent graphs (demo model, real tools, real 
     expect(parts[0]).toMatchObject({ name: 'search_documents', state: 'completed' });
     const result = JSON.parse((parts[0] as ToolCallPart).result ?? '');
     expect(result.hits[0]).toMatchObject({ file: 'streaming.md', title: 'Streaming answers' });
-    expect((parts[2] as { text: string }).text).toContain('`streaming.md`');
+    expect(parts[2]).toMatchObject({ type: 'data', id: 'sources', name: 'sources' });
+    expect((parts[2] as { data: { files: string[] } }).data.files).toContain('streaming.md');
+    expect((parts[3] as { text: string }).text).toContain('`streaming.md`');
     // The data part is stored with the answer; the status is not.
     expect(stored).toMatchObject({ status: 'complete', parts });
   });

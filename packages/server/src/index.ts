@@ -52,6 +52,7 @@ export {
   type ChatGraph,
   type ChatGraphFactory,
   type GraphAgentOptions,
+  type NodeStatus,
 } from './agents/graph-agent.js';
 export {
   createRemoteAgent,
@@ -71,7 +72,12 @@ export {
   StoreError,
   type ConversationStore,
 } from './conversations/store.js';
-export { createStore, SqlConversationStore, threadIdOf, type ManagedStore } from './storage/index.js';
+export {
+  createStore,
+  SqlConversationStore,
+  threadIdOf,
+  type ManagedStore,
+} from './storage/index.js';
 export { ORPHANED_RUN_ERROR } from './runs/errors.js';
 
 // The parts, for apps that assemble them differently

@@ -46,8 +46,7 @@ declare module 'fastify' {
   }
 }
 
-const isAgent = (entry: AgentRegistration): entry is Agent =>
-  'info' in entry && 'health' in entry;
+const isAgent = (entry: AgentRegistration): entry is Agent => 'info' in entry && 'health' in entry;
 
 /** The agents `entries` register, each checked: ids are unique. */
 export function resolveAgents(entries: readonly AgentRegistration[]): Agent[] {

@@ -19,7 +19,6 @@ const providerChoice = z.enum(['auto', ...PROVIDER_NAMES]);
 /** An agent entry's provider: a model provider, `auto`, or `remote` (a LangServe endpoint). */
 const entryProviderChoice = z.enum(['auto', ...PROVIDER_NAMES, 'remote']);
 
-
 const rangeOverride = z
   .object({ min: z.number().finite(), max: z.number().finite(), default: z.number().finite() })
   .partial()

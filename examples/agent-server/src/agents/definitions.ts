@@ -8,6 +8,8 @@ export interface AgentDefinition {
   systemPrompt: string;
   /** The tools the agent may call (names from `src/tools`). */
   tools: ToolName[];
+  /** A status line while a graph node works (see `createGraphAgent`'s `nodeStatus`). */
+  nodeStatus?: Record<string, string>;
 }
 
 const MARKDOWN =
@@ -66,5 +68,6 @@ export const AGENT_DEFINITIONS: readonly AgentDefinition[] = [
       'Use current_datetime when the date matters.' +
       MARKDOWN,
     tools: ['search_documents', 'current_datetime'],
+    nodeStatus: { model: 'Thinking…' },
   },
 ];

@@ -34,6 +34,7 @@ export function createAgent(
     ...(provider.unconfiguredReason ? { unconfiguredReason: provider.unconfiguredReason } : {}),
     ...(provider.reportsFinishReason ? { requiresFinishReason: true } : {}),
     recursionLimit: RECURSION_LIMIT,
+    ...(definition.nodeStatus ? { nodeStatus: definition.nodeStatus } : {}),
     graph: (checkpointer) =>
       createAgentGraph({
         id: definition.id,

@@ -26,4 +26,3 @@ export const PROVIDER_SETTINGS: Record<ProviderName, AgentSettingsSpec> = {
     maxTokens: { min: 1, max: 64_000, integer: true, default: 4096 },
   },
 };
-

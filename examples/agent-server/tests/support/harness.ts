@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { FastifyInstance } from 'fastify';
-import {
-  PROTOCOL_VERSION,
-  type Message,
-  type RunEvent,
-} from 'svelte-langserve/protocol';
+import { PROTOCOL_VERSION, type Message, type RunEvent } from 'svelte-langserve/protocol';
 import { afterEach } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import {

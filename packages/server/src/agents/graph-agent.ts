@@ -65,6 +65,7 @@ export function graphFactoryOf(graph: ChatGraph): ChatGraphFactory {
 export function threadedGraph(
   build: ChatGraphFactory,
   recursionLimit: number = DEFAULT_RECURSION_LIMIT,
+  nodeStatus?: NodeStatus,
 ): AgentGraph {
   const stateless = build(undefined);
   const withCheckpointer = new WeakMap<BaseCheckpointSaver, ChatGraph>();
@@ -83,11 +84,54 @@ export function threadedGraph(
         configurable.thread_id = thread.threadId;
         configurable.checkpoint_id = thread.checkpointId;
       }
-      return graph.stream({ messages }, { ...rest, configurable, recursionLimit }) as Promise<
-        AsyncIterable<AgentStreamItem>
-      >;
+      if (!nodeStatus)
+        return graph.stream({ messages }, { ...rest, configurable, recursionLimit }) as Promise<
+          AsyncIterable<AgentStreamItem>
+        >;
+      const streamMode = [...rest.streamMode, 'tasks' as const];
+      return graph
+        .stream({ messages }, { ...rest, streamMode, configurable, recursionLimit })
+        .then((stream) => withNodeStatus(stream as AsyncIterable<StreamItem>, nodeStatus));
     },
   };
+}
+
+/**
+ * What the chat shows while a node works, by node name (e.g. `{ retrieve: 'Searching
+ * documents…' }`), or a function of the name (undefined: nothing).
+ */
+export type NodeStatus = Readonly<Record<string, string>> | ((node: string) => string | undefined);
+
+type StreamItem = AgentStreamItem | ['tasks', { name?: unknown; input?: unknown }];
+
+/**
+ * Turns LangGraph's `tasks` items into status writes: a node with a label starts → its label;
+ * it ends, or the model's first token after it arrives → cleared (the text shows progress).
+ */
+async function* withNodeStatus(
+  stream: AsyncIterable<StreamItem>,
+  nodeStatus: NodeStatus,
+): AsyncGenerator<AgentStreamItem> {
+  const labelOf =
+    typeof nodeStatus === 'function' ? nodeStatus : (node: string) => nodeStatus[node];
+  let shown = false;
+  for await (const item of stream) {
+    if (item[0] !== 'tasks') {
+      if (shown && item[0] === 'messages') {
+        shown = false;
+        yield ['custom', { status: '' }];
+      }
+      yield item;
+      continue;
+    }
+    const task = item[1];
+    const label = typeof task.name === 'string' ? labelOf(task.name) : undefined;
+    if (!label) continue;
+    const started = 'input' in task;
+    if (started) yield ['custom', { status: label }];
+    else if (shown) yield ['custom', { status: '' }];
+    shown = started;
+  }
 }
 
 /** An agent as you register it: what clients see, and the graph that answers. */
@@ -123,6 +167,12 @@ export interface GraphAgentOptions {
   recursionLimit?: number;
   /** The model always reports why it stopped: a turn without a reason fails as cut short. */
   requiresFinishReason?: boolean;
+  /**
+   * A status line while a node works (e.g. `{ retrieve: 'Searching documents…' }`): shown when
+   * the node starts, cleared when it ends or the answer's text starts streaming. Nodes can also
+   * write their own with `config.writer({ status })`.
+   */
+  nodeStatus?: NodeStatus;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -136,8 +186,7 @@ export function createGraphAgent(options: GraphAgentOptions): Agent {
   const provider = options.provider ?? 'custom';
   const model = options.model ?? 'graph';
   const settings = options.settings ?? {};
-  const build =
-    typeof options.graph === 'function' ? options.graph : graphFactoryOf(options.graph);
+  const build = typeof options.graph === 'function' ? options.graph : graphFactoryOf(options.graph);
   return {
     info: {
       id: options.id,
@@ -154,6 +203,6 @@ export function createGraphAgent(options: GraphAgentOptions): Agent {
     ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
     ...(options.requiresFinishReason ? { requiresFinishReason: true } : {}),
     health: new AgentHealthTracker(options.unconfiguredReason),
-    graph: threadedGraph(build, options.recursionLimit),
+    graph: threadedGraph(build, options.recursionLimit, options.nodeStatus),
   };
 }
