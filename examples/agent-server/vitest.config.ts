@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,6 +22,15 @@ const NO_STORE = ['tests/provider-fault-server.integration.test.ts'];
 const PROVIDER_MATRIX = ['tests/provider-faults.integration.test.ts'];
 
 export default defineConfig({
+  // In-process tests run the package's sources (no build between an edit and a test); the
+  // process tests start `src/server.ts`, which imports the built package.
+  resolve: {
+    alias: {
+      '@svelte-langserve/server': fileURLToPath(
+        new URL('../../packages/server/src/index.ts', import.meta.url),
+      ),
+    },
+  },
   test: {
     environment: 'node',
     testTimeout: 10_000,
