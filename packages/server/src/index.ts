@@ -88,6 +88,6 @@ export { socketHandlersPlugin } from './plugins/socket-handlers.js';
 export { httpPlugin } from './plugins/http.js';
 export type { PluginContext } from './plugins/context.js';
 export { RunManager, type RunManagerOptions } from './runs/run-manager.js';
-export { titleFrom, type ConversationService } from './conversations/service.js';
+export { titleFrom, type ConversationService } from './service/conversation-service.js';
 export type { ProtocolServer } from './socket/types.js';
 export type { HealthResponse } from './routes/health.js';

@@ -1,5 +1,11 @@
 import type { FastifyReply } from 'fastify';
-import { fail, type ErrorCode, type LimitName } from 'svelte-langserve/protocol';
+import {
+  fail,
+  type ErrorCode,
+  type LimitName,
+  type ProtocolError,
+} from 'svelte-langserve/protocol';
+import { httpStatusOf } from '../edge/policy.js';
 
 /** Extra fields of an error body. */
 export interface ErrorExtra {
@@ -57,6 +63,16 @@ export function sendError(
     .code(status)
     .type('application/json')
     .send(errorBody(code, message, extra));
+}
+
+/** Sends an edge policy's refusal with its HTTP status (see `httpStatusOf`). */
+export function sendRefusal(reply: FastifyReply, error: ProtocolError): FastifyReply {
+  return sendError(reply, httpStatusOf(error), error.code, error.message, {
+    retryable: error.retryable,
+    ...(error.issues ? { issues: error.issues } : {}),
+    ...(error.limit ? { limit: error.limit } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+  });
 }
 
 /**

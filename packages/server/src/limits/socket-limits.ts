@@ -1,7 +1,10 @@
-import { fail, type Result } from 'svelte-langserve/protocol';
+import { type ProtocolError, type Result } from 'svelte-langserve/protocol';
 import type { LimitsConfig } from '../config.js';
+import { admitRuns, messageLengthRefusal, rateRefusal } from '../edge/policy.js';
 import type { RunAdmission, RunManager } from '../runs/run-manager.js';
 import { TokenBucket } from './token-bucket.js';
+
+const failed = (error: ProtocolError): Result<never> => ({ ok: false, error });
 
 /**
  * The limits one socket's requests are held to. Each refusal is a `limit_exceeded` error that
@@ -25,23 +28,13 @@ export class SocketLimits {
   /** Takes one request from the socket's budget; a refusal (`rate`) when it is spent. */
   request(): Result<never> | null {
     const retryAfterMs = this.#rate.take();
-    if (retryAfterMs === 0) return null;
-    return fail(
-      'limit_exceeded',
-      `Too many requests: at most ${this.config.eventsPerSecond} per second (bursts of ${this.config.eventBurst}). Try again in ${retryAfterMs} ms.`,
-      { limit: 'rate', retryAfterMs, retryable: true },
-    );
+    return retryAfterMs === 0 ? null : failed(rateRefusal(this.config, retryAfterMs));
   }
 
   /** A refusal (`message_length`) when `text` is longer than the configured maximum. */
   messageLength(text: string): Result<never> | null {
-    const max = this.config.maxMessageLength;
-    if (text.length <= max) return null;
-    return fail(
-      'limit_exceeded',
-      `The message is too long: ${text.length} characters, at most ${max} are accepted.`,
-      { limit: 'message_length', retryable: false },
-    );
+    const refusal = messageLengthRefusal(this.config, text);
+    return refusal ? failed(refusal) : null;
   }
 
   /**
@@ -53,20 +46,11 @@ export class SocketLimits {
     userId: string,
     send: { conversationId: string; clientMessageId: string; count: number },
   ): { admission: RunAdmission } | { refusal: Result<never> } {
-    const limit = this.config.concurrentRunsPerUser;
-    const admission = this.#runs.admitRuns({
+    const admitted = admitRuns(this.#runs, this.config, {
       userId,
       count: send.count,
-      limit,
       sendKey: `${send.conversationId}\u0000${send.clientMessageId}`,
     });
-    if (admission) return { admission };
-    return {
-      refusal: fail(
-        'limit_exceeded',
-        `Too many answers streaming: at most ${limit} runs per user at once. Wait for one to end or cancel one.`,
-        { limit: 'concurrent_runs', retryable: true },
-      ),
-    };
+    return 'admission' in admitted ? admitted : { refusal: failed(admitted.refusal) };
   }
 }

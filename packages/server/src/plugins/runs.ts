@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { ConversationService } from '../conversations/service.js';
+import { ConversationService } from '../service/conversation-service.js';
 import { OrphanSweeper } from '../runs/orphans.js';
 import { RunManager } from '../runs/run-manager.js';
 import { conversationRoom } from '../socket/types.js';

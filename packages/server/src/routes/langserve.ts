@@ -6,10 +6,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AgentInfo, RunSettings } from 'svelte-langserve/protocol';
 import type { z } from 'zod';
 import type { Agent } from '../agents/agent.js';
-import { TokenError, type TokenAuthority } from '../auth/tokens.js';
+import type { TokenAuthority } from '../auth/tokens.js';
+import { admitRuns, ANONYMOUS_USER_ID, identify, isRefusal, rateRefusal } from '../edge/policy.js';
 import type { ServerConfig } from '../config.js';
 import { ClientClosedError, streamAgentRun } from '../langserve/execute.js';
-import { EventStream, sendError, streamErrorData } from '../langserve/http.js';
+import { EventStream, sendError, sendRefusal, streamErrorData } from '../langserve/http.js';
 import {
   agentConfigSchema,
   errorBodyJsonSchema,
@@ -39,7 +40,6 @@ import { resolveRunSettings } from '../agents/settings.js';
 import { RunTimeoutError } from '../runs/retry.js';
 import { userSafeRunError } from '../runs/errors.js';
 import type { RunAdmission, RunManager } from '../runs/run-manager.js';
-import { ANONYMOUS_USER_ID } from '../socket/types.js';
 
 /** What the LangServe routes need from the app. */
 export interface LangServeRoutesOptions {
@@ -169,32 +169,21 @@ async function registerLangServeRoutes(
       scope.decorateRequest('langserveUserId', '');
       scope.addHook('onRequest', async (request, reply) => {
         const header = request.headers.authorization;
-        if (header === undefined || header === '') {
-          if (config.production)
-            return sendError(
-              reply,
-              401,
-              'unauthenticated',
-              'A token is required: send Authorization: Bearer <JWT>.',
-            );
-          request.langserveUserId = ANONYMOUS_USER_ID;
-          return;
-        }
-        const match = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!match)
+        const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+        if (header && !match)
           return sendError(
             reply,
             401,
             'unauthenticated',
             'The Authorization header must be "Bearer <JWT>".',
           );
-        try {
-          request.langserveUserId = (await authority.verify(match[1] as string)).userId;
-        } catch (error) {
-          const reason =
-            error instanceof TokenError ? error.message : 'The token could not be verified.';
-          return sendError(reply, 401, 'unauthenticated', reason);
-        }
+        const identity = await identify(match?.[1], {
+          authority,
+          production: config.production,
+          missingToken: 'A token is required: send Authorization: Bearer <JWT>.',
+        });
+        if (isRefusal(identity)) return sendRefusal(reply, identity);
+        request.langserveUserId = identity.userId;
       });
 
       /** The agent a route names, or a 404 (sent) and undefined. */
@@ -216,13 +205,7 @@ async function registerLangServeRoutes(
         const user = request.langserveUserId;
         const retryAfterMs = limiter.take(user === ANONYMOUS_USER_ID ? `ip:${request.ip}` : user);
         if (retryAfterMs === 0) return true;
-        void sendError(
-          reply,
-          429,
-          'limit_exceeded',
-          `Too many requests: at most ${config.limits.eventsPerSecond} per second (bursts of ${config.limits.eventBurst}). Try again in ${retryAfterMs} ms.`,
-          { limit: 'rate', retryAfterMs, retryable: true },
-        );
+        void sendRefusal(reply, rateRefusal(config.limits, retryAfterMs));
         return false;
       };
 
@@ -293,38 +276,15 @@ async function registerLangServeRoutes(
         agent: Agent,
         count: number,
       ): RunAdmission | null => {
-        if (runs.closing) {
-          void sendError(reply, 503, 'unavailable', 'The server is shutting down. Try again.', {
-            retryable: true,
-          });
-          return null;
-        }
-        const health = agent.health.current;
-        if (health.status === 'unconfigured') {
-          void sendError(
-            reply,
-            503,
-            'unavailable',
-            `${agent.info.name} is not configured: ${health.reason ?? 'its provider lacks settings'}`,
-          );
-          return null;
-        }
-        const limit = config.limits.concurrentRunsPerUser;
-        const admission = runs.admitRuns({
+        const admitted = admitRuns(runs, config.limits, {
           userId: request.langserveUserId,
           count,
-          limit,
           sendKey: `http:${randomUUID()}`,
+          agents: [agent],
         });
-        if (!admission)
-          void sendError(
-            reply,
-            429,
-            'limit_exceeded',
-            `Too many answers streaming: at most ${limit} runs per user at once. Wait for one to end or cancel one.`,
-            { limit: 'concurrent_runs', retryable: true },
-          );
-        return admission;
+        if ('admission' in admitted) return admitted.admission;
+        void sendRefusal(reply, admitted.refusal);
+        return null;
       };
 
       /** An AbortController for a request's run(s): aborted on client disconnect and shutdown. */

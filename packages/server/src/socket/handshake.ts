@@ -3,8 +3,9 @@ import {
   PROTOCOL_VERSION,
   type HandshakeErrorData,
 } from 'svelte-langserve/protocol';
-import { TokenError, type TokenAuthority } from '../auth/tokens.js';
-import { ANONYMOUS_USER_ID, type ProtocolSocket, type SocketData } from './types.js';
+import type { TokenAuthority } from '../auth/tokens.js';
+import { identify, isRefusal } from '../edge/policy.js';
+import type { ProtocolSocket, SocketData } from './types.js';
 
 /** An error refusing a handshake; Socket.IO sends `message` and `data` to the client. */
 export interface HandshakeError extends Error {
@@ -57,23 +58,11 @@ export async function authenticateHandshake(
   options: { authority: TokenAuthority; production: boolean },
 ): Promise<SocketIdentity | HandshakeError> {
   const token = (socket.handshake.auth as { token?: string } | undefined)?.token;
-  if (token === undefined || token === '') {
-    if (options.production)
-      return refuse(
-        'unauthenticated',
-        'Handshake refused: a token is required (auth.token, a JWT).',
-      );
-    return { userId: ANONYMOUS_USER_ID };
-  }
-  try {
-    const identity = await options.authority.verify(token);
-    return {
-      userId: identity.userId,
-      expiresAt: identity.expiresAt,
-      ...(identity.name !== undefined ? { name: identity.name } : {}),
-    };
-  } catch (error) {
-    const reason = error instanceof TokenError ? error.message : 'The token could not be verified.';
-    return refuse('unauthenticated', `Handshake refused: ${reason}`);
-  }
+  const identity = await identify(token, {
+    ...options,
+    missingToken: 'a token is required (auth.token, a JWT).',
+  });
+  if (isRefusal(identity))
+    return refuse('unauthenticated', `Handshake refused: ${identity.message}`);
+  return identity;
 }

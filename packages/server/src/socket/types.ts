@@ -16,8 +16,7 @@ export interface SocketData {
   expiresAt?: number;
 }
 
-/** The user id of sockets that connect without a token (development only). */
-export const ANONYMOUS_USER_ID = 'anonymous';
+export { ANONYMOUS_USER_ID } from '../edge/policy.js';
 
 /** The server's typed Socket.IO server. */
 export type ProtocolServer = Server<

@@ -1,5 +1,5 @@
 import { ok } from 'svelte-langserve/protocol';
-import { ServiceError } from '../../conversations/service.js';
+import { ServiceError } from '../../service/conversation-service.js';
 import { conversationRoom } from '../types.js';
 import { defineHandler } from './request-handler.js';
 import { userIdOf } from './user.js';

@@ -8,7 +8,7 @@ import {
   type requestSchemas,
 } from 'svelte-langserve/protocol';
 import type { z } from 'zod';
-import { ServiceError, type ConversationService } from '../../conversations/service.js';
+import { ServiceError, type ConversationService } from '../../service/conversation-service.js';
 import type { SocketLimits } from '../../limits/socket-limits.js';
 import type { PresenceTracker } from '../../presence/index.js';
 import type { ProtocolServer, ProtocolSocket } from '../types.js';
