@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { registerAuthRoutes } from '../routes/auth.js';
 import { registerHealthRoute } from '../routes/health.js';
-import { langServeRoutes } from '../routes/langserve.js';
+import { langServeRoutes } from '../routes/langserve/index.js';
 import type { PluginContext } from './context.js';
 import { registerHttpCors } from './http-cors.js';
 import { RUNS_PLUGIN } from './runs.js';
