@@ -66,8 +66,8 @@ export { DEFAULT_HISTORY_TOKEN_BUDGET, trimForModel } from './agents/history.js'
 export { textOfContent } from './agents/content.js';
 
 // Storage (the port and its adapters)
+export { InMemoryConversationStore } from './conversations/memory-store.js';
 export {
-  InMemoryConversationStore,
   isStoreError,
   StoreError,
   type ConversationStore,

@@ -10,8 +10,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Conversation, Message } from 'svelte-langserve/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryConversationStore } from '../src/conversations/memory-store.js';
 import {
-  InMemoryConversationStore,
   isStoreError,
   type ConversationStore,
   type RunRecord,

@@ -1,7 +1,8 @@
 import { MemorySaver } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { DatabaseConfig } from '../config.js';
-import { InMemoryConversationStore, type ConversationStore } from '../conversations/store.js';
+import { InMemoryConversationStore } from '../conversations/memory-store.js';
+import type { ConversationStore } from '../conversations/store.js';
 import { SqlConversationStore } from './sql-conversation-store.js';
 
 export {
