@@ -27,6 +27,8 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   const config: AppConfig = { ...loadConfig({}), ...given };
   return createServer({
     ...rest,
+    // Already read from the environment (`loadConfig`): nothing more is read.
+    env: {},
     config,
     agents:
       agents ??

@@ -396,3 +396,28 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
 export function isOriginAllowed(origin: string, allowed: ServerConfig['corsOrigins']): boolean {
   return allowed === '*' || allowed.includes(origin);
 }
+
+/** Configuration as callers give it: any field, and any field of `auth` and `limits`. */
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'auth' | 'limits'>> & {
+  auth?: Partial<AuthConfig>;
+  limits?: Partial<LimitsConfig>;
+};
+
+/**
+ * The configuration a server runs with: `given` over what `env` says (default `process.env`;
+ * see {@link loadServerConfig}), `auth` and `limits` merged field by field. Throws a
+ * {@link ConfigError} when the environment is invalid (e.g. `NODE_ENV=production` without a
+ * JWT key).
+ */
+export function resolveServerConfig(
+  given: ServerConfigInput = {},
+  env: Record<string, string | undefined> = process.env,
+): ServerConfig {
+  const base = loadServerConfig(env);
+  return {
+    ...base,
+    ...given,
+    auth: { ...base.auth, ...given.auth },
+    limits: { ...base.limits, ...given.limits },
+  };
+}

@@ -25,11 +25,13 @@ export {
   loadServerConfig,
   LOG_LEVELS,
   readEnvironment,
+  resolveServerConfig,
   type AuthConfig,
   type DatabaseConfig,
   type LimitsConfig,
   type LogLevel,
   type ServerConfig,
+  type ServerConfigInput,
 } from './config.js';
 
 export { TokenAuthority, TokenError, type MintedToken } from './auth/tokens.js';
@@ -61,17 +63,18 @@ export {
   type RemoteAgentConfig,
   type RemoteAgentOptions,
 } from './agents/remote.js';
+export {
+  createRunnableAgent,
+  type ChatRunnable,
+  type RunnableAgentOptions,
+} from './agents/runnable-agent.js';
 export { mergeSettings, resolveRunSettings, type SettingsOverride } from './agents/settings.js';
 export { DEFAULT_HISTORY_TOKEN_BUDGET, trimForModel } from './agents/history.js';
 export { textOfContent } from './agents/content.js';
 
 // Storage (the port and its adapters)
 export { InMemoryConversationStore } from './conversations/memory-store.js';
-export {
-  isStoreError,
-  StoreError,
-  type ConversationStore,
-} from './conversations/store.js';
+export { isStoreError, StoreError, type ConversationStore } from './conversations/store.js';
 export {
   createStore,
   SqlConversationStore,

@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Agent } from './agents/agent.js';
 import { createGraphAgent, type GraphAgentOptions } from './agents/graph-agent.js';
+import { createRunnableAgent, type RunnableAgentOptions } from './agents/runnable-agent.js';
 import { TokenAuthority } from './auth/tokens.js';
-import { loadServerConfig, type ServerConfig } from './config.js';
+import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { ConversationStore } from './conversations/store.js';
 import type { PluginContext } from './plugins/context.js';
 import { httpPlugin } from './plugins/http.js';
@@ -14,19 +15,27 @@ import { socketHandlersPlugin } from './plugins/socket-handlers.js';
 import { socketServerPlugin } from './plugins/socket-server.js';
 import { storagePlugin } from './plugins/storage.js';
 
-/** An agent to serve: a graph you register ({@link GraphAgentOptions}) or a prepared {@link Agent}. */
-export type AgentRegistration = GraphAgentOptions | Agent;
+/**
+ * An agent to serve: a LangGraph graph ({@link GraphAgentOptions}), a plain runnable
+ * ({@link RunnableAgentOptions}), or a prepared {@link Agent} (e.g. `createRemoteAgent`).
+ */
+export type AgentRegistration = GraphAgentOptions | RunnableAgentOptions | Agent;
 
 /** Options of the {@link svelteLangserve} plugin. Only `agents` is required. */
 export interface SvelteLangserveOptions {
   /** The agents to offer, in the order clients list them (the first is the default). */
   agents: readonly AgentRegistration[];
   /**
-   * Configuration. Missing fields are the defaults (`loadServerConfig({})`): a SQLite file at
-   * `data/agent-server.sqlite`, development auth, the default limits. Pass
-   * `loadServerConfig(process.env)` to read the environment.
+   * Configuration, over what the environment says ({@link SvelteLangserveOptions.env}): a field
+   * given here wins; `auth` and `limits` merge field by field. With nothing set: a SQLite file at
+   * `data/agent-server.sqlite`, the development login, the default limits.
    */
-  config?: Partial<ServerConfig>;
+  config?: ServerConfigInput;
+  /**
+   * The environment variables read (every one is in the README). @default process.env. Pass
+   * `{}` to use only `config` and the defaults.
+   */
+  env?: Record<string, string | undefined>;
   /**
    * Where conversations live. Default: the store `config.database` names, migrated when the app
    * becomes ready and closed with it. A store passed here is yours to prepare and close.
@@ -51,7 +60,13 @@ const isAgent = (entry: AgentRegistration): entry is Agent => 'info' in entry &&
 /** The agents `entries` register, each checked: ids are unique. */
 export function resolveAgents(entries: readonly AgentRegistration[]): Agent[] {
   if (entries.length === 0) throw new TypeError('svelte-langserve: register at least one agent.');
-  const agents = entries.map((entry) => (isAgent(entry) ? entry : createGraphAgent(entry)));
+  const agents = entries.map((entry) =>
+    isAgent(entry)
+      ? entry
+      : 'runnable' in entry
+        ? createRunnableAgent(entry)
+        : createGraphAgent(entry),
+  );
   const seen = new Set<string>();
   for (const agent of agents) {
     if (seen.has(agent.info.id))
@@ -75,7 +90,7 @@ export function resolveAgents(entries: readonly AgentRegistration[]): Agent[] {
  */
 export const svelteLangserve = fp(
   async (app: FastifyInstance, options: SvelteLangserveOptions) => {
-    const config: ServerConfig = { ...loadServerConfig({}), ...options.config };
+    const config = resolveServerConfig(options.config, options.env);
     const context: PluginContext = {
       config,
       agents: resolveAgents(options.agents),

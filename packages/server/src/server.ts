@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { loadServerConfig, type ServerConfig } from './config.js';
+import { resolveServerConfig } from './config.js';
 import { svelteLangserve, type SvelteLangserveOptions } from './plugin.js';
 
 /** Options of {@link createServer}: the plugin's, plus Fastify's logger. */
@@ -20,11 +20,12 @@ export interface CreateServerOptions extends SvelteLangserveOptions {
  */
 export function createServer(options: CreateServerOptions): FastifyInstance {
   const { logger, ...pluginOptions } = options;
-  const config: ServerConfig = { ...loadServerConfig({}), ...options.config };
+  // Resolved once: the plugin gets the whole configuration and no environment to read again.
+  const config = resolveServerConfig(options.config, options.env);
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: config.limits.maxPayloadBytes,
   });
-  void app.register(svelteLangserve, { ...pluginOptions, config });
+  void app.register(svelteLangserve, { ...pluginOptions, config, env: {} });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { BaseMessage } from '@langchain/core/messages';
+import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 
 /** The text of a message's content: a string, or the text blocks of a content array. */
 export function textOfContent(content: BaseMessage['content']): string {
@@ -38,4 +38,34 @@ export function reasoningOfMessage(
   if (reasoning.length > 0) return reasoning;
   const kwargs = message.additional_kwargs as Record<string, unknown> | undefined;
   return typeof kwargs?.reasoning_content === 'string' ? kwargs.reasoning_content : '';
+}
+
+/** The text of a streamed chunk: a message (chunk) or its serialized form, or a string. */
+export function textOfChunk(chunk: unknown): string {
+  if (typeof chunk === 'string') return chunk;
+  if (chunk && typeof chunk === 'object' && 'content' in chunk)
+    return textOfContent((chunk as { content: BaseMessage['content'] }).content);
+  return '';
+}
+
+/**
+ * A stream of text chunks (strings or message chunks) as `messages` stream items of one answer
+ * (`id`), which the run's stream adapter turns into `text-delta` events like a model's tokens.
+ * `mapError` may rewrite an error the stream throws.
+ */
+export async function* textItemsOf(
+  stream: AsyncIterable<unknown>,
+  id: string,
+  metadata: Record<string, unknown>,
+  mapError: (error: unknown) => unknown = (error) => error,
+): AsyncGenerator<['messages', [AIMessageChunk, Record<string, unknown>]]> {
+  try {
+    for await (const chunk of stream) {
+      const text = textOfChunk(chunk);
+      if (text.length > 0)
+        yield ['messages', [new AIMessageChunk({ content: text, id }), metadata]];
+    }
+  } catch (error) {
+    throw mapError(error);
+  }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { RemoteRunnable } from 'langchain-core-0.3/runnables/remote';
 import type { AgentHealth } from 'svelte-langserve/protocol';
-import { AgentHealthTracker, type Agent, type AgentStreamItem } from './agent.js';
-import { textOfContent } from './content.js';
+import { AgentHealthTracker, type Agent } from './agent.js';
+import { textItemsOf, textOfContent } from './content.js';
 
 /** How a remote agent's input is sent: a list of messages (default) or the last user message. */
 export const REMOTE_INPUT_FORMATS = ['messages', 'string'] as const;
@@ -84,14 +83,6 @@ export class RemoteAgentHealth extends AgentHealthTracker {
   }
 }
 
-/** The text of a streamed chunk: a message (chunk) or its serialized form, or a string. */
-function textOfChunk(chunk: unknown): string {
-  if (typeof chunk === 'string') return chunk;
-  if (chunk && typeof chunk === 'object' && 'content' in chunk)
-    return textOfContent((chunk as { content: BaseMessage['content'] }).content);
-  return '';
-}
-
 /** Gives a failed call the HTTP status of its response (as provider errors carry it). */
 function withStatus(error: unknown): unknown {
   const response = (error as { response?: { status?: unknown } } | null)?.response;
@@ -169,18 +160,7 @@ export function createRemoteAgent(
         } catch (error) {
           throw withStatus(error);
         }
-        return (async function* (): AsyncGenerator<AgentStreamItem> {
-          const id = `remote-${randomUUID()}`;
-          try {
-            for await (const chunk of stream) {
-              const text = textOfChunk(chunk);
-              if (text.length > 0)
-                yield ['messages', [new AIMessageChunk({ content: text, id }), { remote: base }]];
-            }
-          } catch (error) {
-            throw withStatus(error);
-          }
-        })();
+        return textItemsOf(stream, `remote-${randomUUID()}`, { remote: base }, withStatus);
       },
     },
   };
