@@ -74,6 +74,7 @@ export { textOfContent } from './agents/content.js';
 
 // Storage (the port and its adapters)
 export { InMemoryConversationStore } from './conversations/memory-store.js';
+export type { RoomBroadcaster } from './conversations/broadcaster.js';
 export { isStoreError, StoreError, type ConversationStore } from './conversations/store.js';
 export {
   createStore,

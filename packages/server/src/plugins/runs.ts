@@ -3,7 +3,6 @@ import fp from 'fastify-plugin';
 import { ConversationService } from '../service/conversation-service.js';
 import { OrphanSweeper } from '../runs/orphans.js';
 import { RunManager } from '../runs/run-manager.js';
-import { conversationRoom } from '../socket/types.js';
 import type { PluginContext } from './context.js';
 import { SOCKET_SERVER_PLUGIN } from './socket-server.js';
 import { STORAGE_PLUGIN } from './storage.js';
@@ -21,13 +20,13 @@ declare module 'fastify' {
 export const RUNS_PLUGIN = 'svelte-langserve.runs';
 
 /**
- * The runs (streamed to their conversation's room through `app.io`) and the conversation
+ * The runs (streamed to their conversation's room through `app.rooms`) and the conversation
  * service over the store. On a store this app opened, the runs a dead instance left `running`
  * end as interrupted, and their rooms are told (ADR 0017).
  */
 export const runsPlugin = fp(
   async (app: FastifyInstance, { config, agents, instanceId }: PluginContext) => {
-    const { io, storage } = app;
+    const { rooms, storage } = app;
     const runs = new RunManager({
       store: storage.store,
       flushIntervalMs: config.runFlushIntervalMs,
@@ -41,8 +40,7 @@ export const runsPlugin = fp(
       shutdownGraceMs: config.shutdownGraceMs,
       instanceId,
       checkpointer: storage.checkpointer,
-      emit: (conversationId, event) =>
-        io.to(conversationRoom(conversationId)).emit('run:event', event),
+      emit: (conversationId, event) => rooms.runEvent(conversationId, event),
     });
     app.decorate('runs', runs);
     app.decorate('conversations', new ConversationService({ store: storage.store, agents, runs }));
@@ -59,8 +57,7 @@ export const runsPlugin = fp(
         onInterrupted: async (orphans) => {
           for (const run of orphans) {
             const message = await store.getMessage(run.messageId);
-            if (message)
-              io.to(conversationRoom(run.conversationId)).emit('message:updated', { message });
+            if (message) rooms.messageUpdated(run.conversationId, message);
           }
         },
       });

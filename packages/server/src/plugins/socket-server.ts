@@ -3,13 +3,16 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { isOriginAllowed } from '../config.js';
 import { authenticateHandshake, checkHandshake } from '../socket/handshake.js';
-import type { ProtocolServer } from '../socket/types.js';
+import type { RoomBroadcaster } from '../conversations/broadcaster.js';
+import { conversationRoom, type ProtocolServer } from '../socket/types.js';
 import type { PluginContext } from './context.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The typed Socket.IO server attached to this app. */
     io: ProtocolServer;
+    /** Conversation rooms, as the runs tell them what happened (over `io`). */
+    rooms: RoomBroadcaster;
   }
 }
 
@@ -20,7 +23,7 @@ export const SOCKET_SERVER_PLUGIN = 'svelte-langserve.socket-server';
  * Attaches a typed Socket.IO server to the app's HTTP server, with the checks every connection
  * passes before any handler sees it: the Origin header, the protocol handshake and the token
  * (on every connection: there is no session recovery, ADR 0021). Handlers are added by the
- * socket-handlers plugin; the runs emit through `app.io` to conversation rooms.
+ * socket-handlers plugin; the runs tell conversation rooms through `app.rooms` (a `RoomBroadcaster`).
  *
  * A frame larger than `config.limits.maxPayloadBytes` (`maxHttpBufferSize`) closes the
  * connection: Socket.IO drops it before any handler could answer it.
@@ -75,6 +78,12 @@ export const socketServerPlugin = fp(
       );
     });
     app.decorate('io', io);
+    app.decorate('rooms', {
+      runEvent: (conversationId, event) =>
+        io.to(conversationRoom(conversationId)).emit('run:event', event),
+      messageUpdated: (conversationId, message) =>
+        io.to(conversationRoom(conversationId)).emit('message:updated', { message }),
+    } satisfies RoomBroadcaster);
     app.addHook('onClose', async () => {
       io.engine.close();
     });
