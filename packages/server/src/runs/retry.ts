@@ -1,3 +1,23 @@
+/** Limits and retry policy of a run. */
+export interface RunPolicy {
+  /** The run fails (and its model call is aborted) when it has not ended after this, in ms. */
+  timeoutMs: number;
+  /** A model stream silent for this long is abandoned, in ms. */
+  idleTimeoutMs: number;
+  /** Model calls when they fail before the first token (1 = no retry). */
+  maxAttempts: number;
+  /** First retry delay without Retry-After, doubling per attempt, in ms. */
+  retryBaseDelayMs: number;
+}
+
+/** The policy used when none is given (the configuration's defaults). */
+export const DEFAULT_RUN_POLICY: RunPolicy = {
+  timeoutMs: 300_000,
+  idleTimeoutMs: 60_000,
+  maxAttempts: 3,
+  retryBaseDelayMs: 500,
+};
+
 /** A model stream that went silent for longer than the idle timeout. */
 export class ModelIdleTimeoutError extends Error {
   readonly code = 'model_idle_timeout';
@@ -105,6 +125,62 @@ export function retryDelayMs(error: unknown, attempt: number, baseMs: number): n
   if (asked !== undefined) return asked;
   const backoff = baseMs * 2 ** (attempt - 1);
   return Math.round(backoff * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * The wait before another attempt, after `error` ended attempt `attempt` before anything was
+ * shown; undefined when there is none: the error is not retryable, the policy's attempts are
+ * used up, or the wait would not end before the run's timeout (the run started at `startedAt`,
+ * a `performance.now()` time).
+ */
+export function nextAttemptDelay(
+  error: unknown,
+  attempt: number,
+  policy: RunPolicy,
+  startedAt: number,
+): number | undefined {
+  if (attempt >= policy.maxAttempts || !isRetryable(error)) return undefined;
+  const delay = retryDelayMs(error, attempt, policy.retryBaseDelayMs);
+  const left = startedAt + policy.timeoutMs - performance.now();
+  return delay < left ? delay : undefined;
+}
+
+/**
+ * The abort signal of one model call attempt: aborted with the run's reason when the run's
+ * signal aborts, or with a {@link ModelIdleTimeoutError} when the stream was silent (no
+ * {@link AttemptSignal.touch}) for the idle timeout. {@link AttemptSignal.close} stops both.
+ */
+export class AttemptSignal {
+  readonly #controller = new AbortController();
+  readonly #run: AbortSignal;
+  readonly #idleTimeoutMs: number;
+  readonly #forward = () => this.#controller.abort(this.#run.reason);
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(run: AbortSignal, idleTimeoutMs: number) {
+    this.#run = run;
+    this.#idleTimeoutMs = idleTimeoutMs;
+    run.addEventListener('abort', this.#forward, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The stream is alive: the idle timeout starts again. */
+  touch(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(
+      () => this.#controller.abort(new ModelIdleTimeoutError(this.#idleTimeoutMs)),
+      this.#idleTimeoutMs,
+    );
+  }
+
+  /** The attempt is over: no idle timeout, no forwarding of the run's abort. */
+  close(): void {
+    clearTimeout(this.#idleTimer);
+    this.#run.removeEventListener('abort', this.#forward);
+  }
 }
 
 /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */

@@ -1,55 +1,38 @@
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  applyRunEventToParts,
-  type Message,
-  type MessagePart,
-  type MessageStatus,
-  type RunEvent,
-  type RunInfo,
-  type RunStatus,
-  type RunTerminalStatus,
+import type {
+  Message,
+  MessageStatus,
+  RunEvent,
+  RunInfo,
+  RunTerminalStatus,
 } from 'svelte-langserve/protocol';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { Agent, RunThread } from '../agents/agent.js';
 import { MAX_HISTORY_MESSAGES, toLangChainHistory } from '../agents/history.js';
-import type { ConversationStore, MessagePatch, RunEndDetails } from '../conversations/store.js';
+import type { ConversationStore } from '../conversations/store.js';
 import type { AIMessage } from '@langchain/core/messages';
-import type { MessageMetadata, RunSettings, TokenUsage } from 'svelte-langserve/protocol';
+import type { MessageMetadata, RunSettings } from 'svelte-langserve/protocol';
 import { userSafeRunError } from './errors.js';
 import { RUN_STREAM_MODES, THREAD_STREAM_MODES } from '../agents/agent.js';
 import { planThreadTurn } from './thread-turn.js';
 import {
+  AttemptSignal,
+  DEFAULT_RUN_POLICY,
   IncompleteAnswerError,
-  isRetryable,
-  ModelIdleTimeoutError,
-  retryDelayMs,
+  nextAttemptDelay,
   RunTimeoutError,
   sleep,
+  type RunPolicy,
 } from './retry.js';
 import { adaptMessageStream, type UnnumberedRunEvent } from './stream-adapter.js';
+import { DeltaCoalescer, type DeltaType } from './delta-coalescer.js';
+import { RunMetrics } from './run-metrics.js';
+import { RunOutput } from './run-output.js';
+import { RunPersistence } from './run-persistence.js';
+import { RunPhases } from './run-phases.js';
 
-/** How often a live run stores its answer so far, in ms. */
-export const PERSIST_INTERVAL_MS = 250;
-
-/** Limits and retry policy of a run. */
-export interface RunPolicy {
-  /** The run fails (and its model call is aborted) when it has not ended after this, in ms. */
-  timeoutMs: number;
-  /** A model stream silent for this long is abandoned, in ms. */
-  idleTimeoutMs: number;
-  /** Model calls when they fail before the first token (1 = no retry). */
-  maxAttempts: number;
-  /** First retry delay without Retry-After, doubling per attempt, in ms. */
-  retryBaseDelayMs: number;
-}
-
-/** The policy used when none is given (the configuration's defaults). */
-export const DEFAULT_RUN_POLICY: RunPolicy = {
-  timeoutMs: 300_000,
-  idleTimeoutMs: 60_000,
-  maxAttempts: 3,
-  retryBaseDelayMs: 500,
-};
+export { PERSIST_INTERVAL_MS } from './run-persistence.js';
+export { DEFAULT_RUN_POLICY, type RunPolicy } from './retry.js';
 
 /** Where a run sends its events (the conversation's room). */
 export type RunEventSink = (event: RunEvent) => void;
@@ -79,30 +62,15 @@ export interface RunOptions {
   checkpointer?: () => BaseCheckpointSaver;
 }
 
-/** Events that are not the model's output: they do not end the wait for the first token. */
-const NOT_TOKENS = new Set<RunEvent['type']>(['start', 'end', 'status', 'data']);
-
-const messageStatusOf: Record<RunTerminalStatus, MessageStatus> = {
-  completed: 'complete',
-  cancelled: 'cancelled',
-  failed: 'failed',
-  interrupted: 'interrupted',
-};
-
-/**
- * The lifecycle of a run.
- *
- * - `pending`: created and announced in the send's acknowledgement; no event emitted yet.
- * - `running`: the start event is out and the agent's graph is streaming.
- * - `ended`: the one terminal event is out (or, for a pending run interrupted by shutdown, the
- *   store says `interrupted`); nothing more is emitted.
- */
-type RunPhase = 'pending' | 'running' | 'ended';
-
 /**
  * One agent run: streams the agent's answer as numbered events (`seq` 0 = start, then +1 per
  * event), coalesces text deltas, keeps the stored assistant message equal to what was emitted,
  * and ends with exactly one terminal event through the guarded {@link Run.finish} path.
+ *
+ * It drives the agent's graph (attempts, retries, timeouts) and coordinates: its phases and
+ * status ({@link RunPhases}), the coalescing of text and reasoning ({@link DeltaCoalescer}), its
+ * numbered events and the parts they add up to ({@link RunOutput}), its metrics
+ * ({@link RunMetrics}) and its store writes ({@link RunPersistence}).
  */
 export class Run {
   readonly id: string;
@@ -111,42 +79,12 @@ export class Run {
   readonly agentId: string;
   readonly #options: RunOptions;
   readonly #controller = new AbortController();
-  readonly #events: RunEvent[] = [];
-  #phase: RunPhase = 'pending';
-  #status: RunStatus = 'running';
-  /** A terminal status asked for before the run started. */
-  #pendingEnd: RunTerminalStatus | null = null;
-  #seq = -1;
-  #error: string | undefined;
-  /** Text emitted so far (equals the stored message's text). */
-  /** Parts emitted so far, text and tool calls in order (equal to the stored message's). */
-  #parts: MessagePart[] = [];
-  /** The last activity sent (`status` events), so an unchanged one is not sent again. */
-  #activity = '';
-  /** Text received from the model but not emitted yet, of the kind `#bufferType` says. */
-  #buffer = '';
-  #bufferType: 'text-delta' | 'reasoning-delta' = 'text-delta';
-  /** When the reasoning part being streamed got its first token (for its `durationMs`). */
-  #reasoningStartedAt = 0;
-  #flushTimer: ReturnType<typeof setTimeout> | null = null;
-  #lastDeltaAt = 0;
-  #persistChain: Promise<unknown> = Promise.resolve();
-  #attempt = 1;
-  #startedAt = 0;
-  #startedAtIso: string | undefined;
-  #firstTokenAt = 0;
-  #modelChunks = 0;
-  #usage: TokenUsage | undefined;
-  /** Whether the latest model turn reported why it stopped (false: the stream was cut short). */
-  #finished = true;
+  readonly #phases = new RunPhases();
+  readonly #metrics: RunMetrics;
+  readonly #output: RunOutput;
+  readonly #deltas: DeltaCoalescer;
+  readonly #persistence: RunPersistence;
   #timeoutTimer: ReturnType<typeof setTimeout> | null = null;
-  #persistTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The latest checkpoint the graph wrote on the run's thread (the head, once it completes). */
-  #head: string | undefined;
-  /** Set once at the end: facts known only then (usage, timings, attempts). */
-  #endMetadata: MessageMetadata | undefined;
-  readonly #done: Promise<void>;
-  #resolveDone!: () => void;
 
   constructor(options: RunOptions) {
     this.#options = options;
@@ -154,7 +92,31 @@ export class Run {
     this.conversationId = options.conversationId;
     this.messageId = options.messageId;
     this.agentId = options.agent.info.id;
-    this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.#metrics = new RunMetrics({ agent: options.agent, settings: options.settings });
+    this.#output = new RunOutput({
+      runId: this.id,
+      conversationId: this.conversationId,
+      sink: (event) => options.emit(event),
+      logger: options.logger,
+      emitted: (type) => this.#metrics.emitted(type),
+    });
+    this.#deltas = new DeltaCoalescer({
+      intervalMs: options.flushIntervalMs,
+      open: () => this.#phases.running,
+      inReasoning: () => this.#output.inReasoning,
+      deliver: (type, text, durationMs) => {
+        this.#output.delta(type, text, durationMs);
+        this.#persistence.schedule();
+      },
+    });
+    this.#persistence = new RunPersistence({
+      runId: this.id,
+      messageId: this.messageId,
+      store: options.store,
+      logger: options.logger,
+      streaming: () => this.#phases.running,
+      parts: () => this.#output.snapshot(),
+    });
   }
 
   /** The run as the protocol reports it; `seq` is the last emitted event's (-1 before start). */
@@ -164,28 +126,30 @@ export class Run {
       conversationId: this.conversationId,
       messageId: this.messageId,
       agentId: this.agentId,
-      status: this.#pendingEnd ?? this.#status,
-      seq: this.#seq,
+      status: this.#phases.reportedStatus,
+      seq: this.#output.seq,
     };
   }
 
   /** Whether the run has not ended yet. */
   get live(): boolean {
-    return this.#phase !== 'ended';
+    return this.#phases.live;
   }
 
   /** The status the stored message has right now. */
   get messageStatus(): MessageStatus {
-    return this.#status === 'running' ? 'streaming' : messageStatusOf[this.#status];
+    return this.#phases.messageStatus;
   }
 
   /** The parts, status and error the run's assistant message has right now. */
   messageSnapshot(): Pick<Message, 'parts' | 'status'> & { error?: string } {
+    const status = this.#phases.status;
     const snapshot: Pick<Message, 'parts' | 'status'> & { error?: string } = {
-      parts: this.#status === 'running' ? this.#partsSnapshot() : this.#endParts(this.#status),
+      parts: status === 'running' ? this.#output.snapshot() : this.#output.endParts(status),
       status: this.messageStatus,
     };
-    if (this.#error !== undefined) snapshot.error = this.#error;
+    const error = this.#phases.error;
+    if (error !== undefined) snapshot.error = error;
     return snapshot;
   }
 
@@ -205,26 +169,24 @@ export class Run {
   }
 
   #metadata(): MessageMetadata {
-    return { ...this.#options.agent.metadata, ...this.#endMetadata };
+    return { ...this.#options.agent.metadata, ...this.#metrics.endMetadata };
   }
 
   /** Resolves when the run has ended and its final state is stored. */
   get done(): Promise<void> {
-    return this.#done;
+    return this.#persistence.stored;
   }
 
   /** The events emitted after `seq`, oldest first. */
   eventsAfter(seq: number): RunEvent[] {
-    return this.#events.filter((event) => event.seq > seq);
+    return this.#output.eventsAfter(seq);
   }
 
   /** Emits the start event and starts the agent. Call once, after the send is acknowledged. */
   start(): void {
-    if (this.#phase !== 'pending') return;
-    this.#phase = 'running';
-    this.#startedAt = performance.now();
-    this.#startedAtIso = new Date().toISOString();
-    this.#emit({
+    if (!this.#phases.start()) return;
+    this.#metrics.start();
+    this.#output.emit({
       type: 'start',
       runId: this.id,
       conversationId: this.conversationId,
@@ -236,8 +198,9 @@ export class Run {
       createdAt: this.#options.createdAt,
       metadata: this.#options.agent.metadata,
     });
-    if (this.#pendingEnd) {
-      this.finish(this.#pendingEnd);
+    const pendingEnd = this.#phases.pendingEnd;
+    if (pendingEnd) {
+      this.finish(pendingEnd);
       return;
     }
     const { timeoutMs } = this.#policy;
@@ -259,11 +222,10 @@ export class Run {
    * the run had already ended.
    */
   cancel(): boolean {
-    if (this.#phase === 'ended') return false;
-    if (this.#phase === 'pending') {
+    if (!this.#phases.live) return false;
+    if (this.#phases.phase === 'pending') {
       // Announced but not started: it starts and ends at once, keeping start → end order.
-      if (this.#pendingEnd) return false;
-      this.#pendingEnd = 'cancelled';
+      if (!this.#phases.requestEnd('cancelled')) return false;
       this.#controller.abort();
       return true;
     }
@@ -272,13 +234,10 @@ export class Run {
 
   /** Ends the run as `interrupted` (server shutdown). */
   interrupt(): void {
-    if (this.#phase === 'pending') {
+    if (this.#phases.endUnstarted('interrupted')) {
       // Nobody saw it start: end it quietly in the store. (A pending cancel is overtaken.)
-      this.#phase = 'ended';
-      this.#status = 'interrupted';
-      this.#pendingEnd = null;
       this.#controller.abort();
-      this.#persistEnd(undefined);
+      this.#persistEnd();
       return;
     }
     this.finish('interrupted');
@@ -289,72 +248,21 @@ export class Run {
    * aborts the model call, stores the final state. Returns false if the run had already ended.
    */
   finish(status: RunTerminalStatus, error?: string): boolean {
-    if (this.#phase !== 'running') return false;
-    this.#phase = 'ended';
+    if (!this.#phases.end()) return false;
     if (this.#timeoutTimer) {
       clearTimeout(this.#timeoutTimer);
       this.#timeoutTimer = null;
     }
-    this.#flush();
-    this.#status = status;
-    this.#error = error;
-    this.#endMetadata = this.#measure();
-    const end: RunEvent = {
-      type: 'end',
-      runId: this.id,
-      conversationId: this.conversationId,
-      seq: this.#seq + 1,
-      status,
-      metadata: this.#endMetadata,
-    };
-    if (error !== undefined) end.error = error;
-    this.#emit(end);
+    this.#deltas.flush();
+    this.#phases.settle(status, error);
+    this.#output.end(status, this.#metrics.end(), error);
     if (!this.#controller.signal.aborted) this.#controller.abort();
-    this.#persistEnd(error);
+    this.#persistEnd();
     return true;
   }
 
   get #policy(): RunPolicy {
     return this.#options.policy ?? DEFAULT_RUN_POLICY;
-  }
-
-  /** Usage, time to first token, tokens per second, settings and attempts, as far as known. */
-  #measure(): MessageMetadata {
-    const metadata: MessageMetadata = { attempts: this.#attempt };
-    const settings = this.#options.settings;
-    if (settings && Object.keys(settings).length > 0) metadata.settings = { ...settings };
-    if (this.#usage) metadata.usage = { ...this.#usage };
-    if (this.#firstTokenAt > 0) {
-      metadata.timeToFirstTokenMs = Math.round(this.#firstTokenAt - this.#startedAt);
-      const seconds = (performance.now() - this.#firstTokenAt) / 1000;
-      const tokens = this.#usage?.outputTokens || this.#modelChunks;
-      if (seconds > 0 && tokens > 0)
-        metadata.tokensPerSecond = Math.round((tokens / seconds) * 10) / 10;
-    }
-    return metadata;
-  }
-
-  /** Adds a model turn's reported usage, and notes whether it said why it stopped. */
-  #observeModelMessage(message: AIMessage): void {
-    const usage = message.usage_metadata;
-    if (usage) {
-      const total = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-      this.#usage = {
-        inputTokens: total.inputTokens + (usage.input_tokens ?? 0),
-        outputTokens: total.outputTokens + (usage.output_tokens ?? 0),
-        totalTokens: total.totalTokens + (usage.total_tokens ?? 0),
-      };
-    }
-    // OpenAI reports `finish_reason` (response metadata); Anthropic `stop_reason` (additional
-    // kwargs). A stream cut short without its end frames carries neither.
-    const metadata = message.response_metadata as Record<string, unknown> | undefined;
-    const kwargs = message.additional_kwargs as Record<string, unknown> | undefined;
-    this.#finished =
-      metadata?.finish_reason != null ||
-      metadata?.stop_reason != null ||
-      kwargs?.stop_reason != null ||
-      // Models that do not report a reason (scripted or embedder models) are taken at their word.
-      !this.#options.agent.requiresFinishReason;
   }
 
   /**
@@ -393,21 +301,11 @@ export class Run {
       return;
     }
     for (;;) {
-      const attempt = new AbortController();
-      const forward = () => attempt.abort(signal.reason);
-      signal.addEventListener('abort', forward, { once: true });
-      let idleTimer: ReturnType<typeof setTimeout> | undefined;
-      const touch = () => {
-        clearTimeout(idleTimer);
-        idleTimer = setTimeout(
-          () => attempt.abort(new ModelIdleTimeoutError(policy.idleTimeoutMs)),
-          policy.idleTimeoutMs,
-        );
-      };
+      const attempt = new AttemptSignal(signal, policy.idleTimeoutMs);
       try {
         if (signal.aborted) break;
-        touch();
-        this.#head = undefined;
+        attempt.touch();
+        this.#persistence.checkpoint(undefined);
         const stream = await agent.graph.stream(
           { messages },
           {
@@ -418,232 +316,87 @@ export class Run {
           },
         );
         const observer = {
-          modelMessage: (message: AIMessage) => this.#observeModelMessage(message),
-          chunk: () => {
-            this.#modelChunks += 1;
-          },
+          modelMessage: (message: AIMessage) => this.#metrics.observeModelMessage(message),
+          chunk: () => this.#metrics.chunk(),
           // Each checkpoint the graph writes on the thread; the last is the turn's head.
-          checkpoint: (id: string | undefined) => {
-            this.#head = id;
-          },
+          checkpoint: (id: string | undefined) => this.#persistence.checkpoint(id),
           droppedCustom: (reason: string) =>
             logger.warn({ runId: this.id, agentId: this.agentId, reason }, 'custom write not sent'),
         };
         for await (const event of adaptMessageStream(stream, observer)) {
-          touch();
-          if (this.#phase !== 'running') break;
+          attempt.touch();
+          if (!this.#phases.running) break;
           if (event.type === 'text-delta' || event.type === 'reasoning-delta')
             this.#pushText(event.text, event.type);
           else this.#pushEvent(event);
         }
         if (attempt.signal.aborted && !signal.aborted) throw attempt.signal.reason;
-        if (!this.#finished) throw new IncompleteAnswerError();
-        if (!signal.aborted && this.#phase === 'running') agent.health.succeeded();
+        if (!this.#metrics.finished) throw new IncompleteAnswerError();
+        if (!signal.aborted && this.#phases.running) agent.health.succeeded();
         this.finish(signal.aborted ? 'cancelled' : 'completed');
         return;
       } catch (caught) {
-        if (this.#phase !== 'running') return;
+        if (!this.#phases.running) return;
         if (signal.aborted) break;
         // An attempt abandoned for silence surfaces as an abort: report the silence.
         const error: unknown = attempt.signal.aborted ? attempt.signal.reason : caught;
-        const nothingShown = this.#seq === 0 && this.#buffer.length === 0;
-        if (nothingShown && this.#attempt < policy.maxAttempts && isRetryable(error)) {
-          const delay = retryDelayMs(error, this.#attempt, policy.retryBaseDelayMs);
-          const left = this.#startedAt + policy.timeoutMs - performance.now();
-          if (delay < left) {
-            logger.warn(
-              { err: error, runId: this.id, agentId: this.agentId, attempt: this.#attempt, delay },
-              'model call failed before its first token; retrying',
-            );
-            try {
-              await sleep(delay, signal);
-            } catch {
-              break;
-            }
-            this.#attempt += 1;
-            this.#usage = undefined;
-            this.#modelChunks = 0;
-            this.#finished = true;
-            continue;
+        const nothingShown = this.#output.seq === 0 && this.#deltas.empty;
+        const { attempt: tried, startedAt } = this.#metrics;
+        const delay = nothingShown ? nextAttemptDelay(error, tried, policy, startedAt) : undefined;
+        if (delay !== undefined) {
+          logger.warn(
+            { err: error, runId: this.id, agentId: this.agentId, attempt: tried, delay },
+            'model call failed before its first token; retrying',
+          );
+          this.#phases.retry();
+          try {
+            await sleep(delay, signal);
+          } catch {
+            break;
           }
+          this.#phases.resume();
+          this.#metrics.nextAttempt();
+          continue;
         }
         logger.error({ err: error, runId: this.id, agentId: this.agentId }, 'run failed');
         const message = userSafeRunError(error);
         if (this.finish('failed', message)) agent.health.failed(message);
         return;
       } finally {
-        clearTimeout(idleTimer);
-        signal.removeEventListener('abort', forward);
+        attempt.close();
       }
     }
     this.finish('cancelled');
   }
 
   /** Buffers answer text or reasoning; a change of kind sends what was buffered first. */
-  #pushText(text: string, type: 'text-delta' | 'reasoning-delta' = 'text-delta'): void {
-    if (this.#phase !== 'running' || text.length === 0) return;
-    if (type !== this.#bufferType) {
-      this.#flush();
-      this.#bufferType = type;
-    }
-    if (
-      type === 'reasoning-delta' &&
-      this.#buffer.length === 0 &&
-      this.#parts.at(-1)?.type !== 'reasoning'
-    )
-      this.#reasoningStartedAt = performance.now();
-    this.#buffer += text;
-    const interval = this.#options.flushIntervalMs;
-    // The first delta goes out at once; later ones at most once per interval.
-    if (this.#lastDeltaAt === 0) {
-      this.#flush();
-      return;
-    }
-    if (this.#flushTimer) return;
-    const wait = this.#lastDeltaAt + interval - performance.now();
-    if (wait <= 0) {
-      this.#flush();
-      return;
-    }
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = null;
-      if (this.#phase === 'running') this.#flush();
-    }, wait);
-  }
-
-  #flush(): void {
-    if (this.#flushTimer) {
-      clearTimeout(this.#flushTimer);
-      this.#flushTimer = null;
-    }
-    if (this.#buffer.length === 0) return;
-    const text = this.#buffer;
-    this.#buffer = '';
-    this.#lastDeltaAt = performance.now();
-    const { id: runId, conversationId } = this;
-    const seq = this.#seq + 1;
-    // Object literals, not a spread of shared fields: every delta then shares one hidden class
-    // (a spread object gets its own, ~300 bytes more per event held for replay).
-    const delta: RunEvent =
-      this.#bufferType === 'reasoning-delta'
-        ? {
-            runId,
-            conversationId,
-            seq,
-            text,
-            type: 'reasoning-delta',
-            durationMs: Math.round(this.#lastDeltaAt - this.#reasoningStartedAt),
-          }
-        : { runId, conversationId, seq, text, type: 'text-delta' };
-    this.#parts = applyRunEventToParts(this.#parts, delta);
-    this.#emit(delta);
-    this.#schedulePersist();
+  #pushText(text: string, type: DeltaType = 'text-delta'): void {
+    if (!this.#phases.running || text.length === 0) return;
+    this.#deltas.push(text, type);
   }
 
   /**
    * Applies a tool or data event to the parts and emits it, after any pending text (keeps
    * order). A status event changes no part and is not stored: it is sent when its text changed.
    */
-  #pushEvent(event: Exclude<UnnumberedRunEvent, { type: 'text-delta' | 'reasoning-delta' }>): void {
-    if (this.#phase !== 'running') return;
-    if (event.type === 'status' && event.text === this.#activity) return;
-    this.#flush();
-    const numbered = {
-      ...event,
-      runId: this.id,
-      conversationId: this.conversationId,
-      seq: this.#seq + 1,
-    } as RunEvent;
-    if (numbered.type === 'status') {
-      this.#activity = numbered.text;
-      this.#emit(numbered);
-      return;
-    }
-    const parts = applyRunEventToParts(this.#parts, numbered);
-    // A repeated start, or an event for a call that never started, changes nothing: not sent.
-    if (parts === this.#parts) return;
-    this.#parts = parts;
-    this.#emit(numbered);
-    this.#schedulePersist();
+  #pushEvent(event: Exclude<UnnumberedRunEvent, { type: DeltaType }>): void {
+    if (!this.#phases.running) return;
+    if (this.#output.repeatsActivity(event)) return;
+    this.#deltas.flush();
+    if (this.#output.push(event)) this.#persistence.schedule();
   }
 
-  /** The parts as stored: a copy; an empty answer is one empty text part. */
-  #partsSnapshot(): MessagePart[] {
-    if (this.#parts.length === 0) return [{ type: 'text', text: '' }];
-    return this.#parts.map((part) => ({ ...part }));
-  }
-
-  #emit(event: RunEvent): void {
-    if (this.#firstTokenAt === 0 && !NOT_TOKENS.has(event.type))
-      this.#firstTokenAt = performance.now();
-    this.#seq = event.seq;
-    this.#events.push(event);
-    try {
-      this.#options.emit(event);
-    } catch (error) {
-      this.#options.logger.error({ err: error, runId: this.id }, 'emitting a run event failed');
-    }
-  }
-
-  /**
-   * Stores the parts so far at most once per {@link PERSIST_INTERVAL_MS}: live runs are served
-   * from memory (joins overlay them), so the store only needs to be close for a restart, and
-   * copying the whole answer on every delta cost more CPU than streaming it.
-   */
-  #schedulePersist(): void {
-    if (this.#persistTimer) return;
-    this.#persistTimer = setTimeout(() => {
-      this.#persistTimer = null;
-      if (this.#phase === 'running') void this.#persist({ parts: this.#partsSnapshot() });
-    }, PERSIST_INTERVAL_MS);
-  }
-
-  #persist(patch: MessagePatch): Promise<unknown> {
-    // Writes are chained so the store sees them in order.
-    this.#persistChain = this.#persistChain
-      .then(() => this.#options.store.updateMessage(this.messageId, patch))
-      .catch((error: unknown) =>
-        this.#options.logger.error({ err: error, runId: this.id }, 'storing run output failed'),
-      );
-    return this.#persistChain;
-  }
-
-  /** The final parts: a tool call the run did not finish ends as failed (as clients show it). */
-  #endParts(status: RunTerminalStatus): MessagePart[] {
-    return applyRunEventToParts(this.#partsSnapshot(), {
-      type: 'end',
-      runId: this.id,
-      conversationId: this.conversationId,
-      seq: this.#seq + 1,
+  /** Stores the ended run's final message and end (see {@link RunPersistence.end}). */
+  #persistEnd(): void {
+    const status = this.#phases.status as RunTerminalStatus;
+    this.#persistence.end({
       status,
-    });
-  }
-
-  #persistEnd(error: string | undefined): void {
-    if (this.#persistTimer) {
-      clearTimeout(this.#persistTimer);
-      this.#persistTimer = null;
-    }
-    const status = this.#status as RunTerminalStatus;
-    const patch: MessagePatch = {
-      parts: this.#endParts(status),
-      status: messageStatusOf[status],
+      error: this.#phases.error,
+      parts: this.#output.endParts(status),
       metadata: this.#metadata(),
-      // Only a completed turn is a head to continue from; any other ends mid-graph.
-      ...(status === 'completed' && this.#head !== undefined ? { checkpointId: this.#head } : {}),
-    };
-    if (error !== undefined) patch.error = error;
-    const details: RunEndDetails = {
-      attempt: this.#attempt,
-      ...(this.#startedAtIso ? { startedAt: this.#startedAtIso } : {}),
-      ...(this.#usage ? { usage: { ...this.#usage } } : {}),
-      ...(error !== undefined ? { error } : {}),
-    };
-    void this.#persist(patch)
-      .then(() => this.#options.store.updateRunStatus(this.id, status, details))
-      .catch((storeError: unknown) =>
-        this.#options.logger.error({ err: storeError, runId: this.id }, 'storing run end failed'),
-      )
-      .finally(() => this.#resolveDone());
+      attempt: this.#metrics.attempt,
+      startedAt: this.#metrics.startedAtIso,
+      usage: this.#metrics.usage,
+    });
   }
 }
