@@ -9,3 +9,4 @@ export {
 export { default as SignInPrompt } from './SignInPrompt.svelte';
 export { default as InviteForm } from './InviteForm.svelte';
 export { DevSession } from './dev-session.svelte';
+export { default as SourcesPart } from './SourcesPart.svelte';
