@@ -3,11 +3,10 @@
  * (`sources`, a state key of its own) grow from turn to turn, and each answer that found new ones
  * carries them as a `sources` data part, on both dialects.
  */
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { DataPart } from 'svelte-langserve/protocol';
 import { describe, expect, it } from 'vitest';
-import { createConversation, EventLog, serverPerTest } from './support/harness.js';
+import { askAgent, createConversation, EventLog, serverPerTest } from './support/harness.js';
 
 const FIXTURE_DOCS = path.join(import.meta.dirname, 'fixtures/docs');
 const harness = serverPerTest();
@@ -19,18 +18,7 @@ describe('research assistant sources', () => {
     const log = new EventLog(socket);
     const conversationId = await createConversation(socket);
     const ask = async (text: string) => {
-      const sent = await socket.emitWithAck('messages:send', {
-        conversationId,
-        clientMessageId: randomUUID(),
-        text,
-        agentIds: ['research-assistant'],
-      });
-      if (!sent.ok) throw new Error(sent.error.message);
-      const run = sent.data.runs[0]!;
-      await log.ended(run.id);
-      const joined = await socket.emitWithAck('conversations:join', { conversationId });
-      if (!joined.ok) throw new Error(joined.error.message);
-      const answer = joined.data.messages.find((message) => message.id === run.messageId)!;
+      const { answer } = await askAgent(socket, log, conversationId, 'research-assistant', text);
       expect(answer.status).toBe('complete');
       return answer.parts.find(
         (part): part is DataPart => part.type === 'data' && part.id === 'sources',

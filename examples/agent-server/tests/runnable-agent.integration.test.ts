@@ -3,13 +3,12 @@
  * socket protocol like any agent: its streamed text is the answer, and each turn it receives the
  * branch's messages (it keeps no state of its own).
  */
-import { randomUUID } from 'node:crypto';
 import type { BaseMessage } from '@langchain/core/messages';
 import { StringOutputParser } from '@langchain/core/output_parsers';
 import { RunnableLambda } from '@langchain/core/runnables';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { describe, expect, it } from 'vitest';
-import { createConversation, EventLog, serverPerTest } from './support/harness.js';
+import { askAgent, createConversation, EventLog, serverPerTest } from './support/harness.js';
 
 const harness = serverPerTest();
 
@@ -31,18 +30,7 @@ describe('a plain runnable as an agent', () => {
     const conversationId = await createConversation(socket);
     const answers: string[] = [];
     for (const text of ['Hello', 'And again']) {
-      const sent = await socket.emitWithAck('messages:send', {
-        conversationId,
-        clientMessageId: randomUUID(),
-        text,
-        agentIds: ['lcel'],
-      });
-      if (!sent.ok) throw new Error(sent.error.message);
-      const run = sent.data.runs[0]!;
-      await log.ended(run.id);
-      const joined = await socket.emitWithAck('conversations:join', { conversationId });
-      if (!joined.ok) throw new Error(joined.error.message);
-      const answer = joined.data.messages.find((message) => message.id === run.messageId)!;
+      const { run, answer } = await askAgent(socket, log, conversationId, 'lcel', text);
       expect(answer.status).toBe('complete');
       answers.push(answer.parts.map((part) => (part.type === 'text' ? part.text : '')).join(''));
       // Streamed token by token, like a model's.

@@ -4,7 +4,7 @@
  * user's own (an extra state key and a tool), start it, and stream two turns through
  * `svelte-langserve/client`: the tool call and the state key survive into the second turn.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -14,11 +14,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillManifest } from '../../../scripts/workspace-catalog.mjs';
+import { fillManifest, freePort, run as runIn } from '../../../scripts/consumer-support.mjs';
+
+const run = (command: string, args: string[], cwd: string) => runIn(command, args, cwd, env);
 
 const packageDir = resolve(import.meta.dirname, '..');
 const libraryDir = resolve(packageDir, '../svelte-langserve');
@@ -32,23 +33,10 @@ let serverLog = '';
 /** better-sqlite3 compiles from source here: node-gyp needs Node's headers (TOOLCHAIN.md). */
 const env = {
   ...process.env,
-  npm_config_fund: 'false',
-  npm_config_audit: 'false',
   ...(!process.env.npm_config_nodedir && existsSync('/usr/include/node')
     ? { npm_config_nodedir: '/usr' }
     : {}),
 };
-
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: 'pipe', env });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout}\n${stderr}`, {
-      cause: error,
-    });
-  }
-}
 
 function pack(dir: string): string {
   const before = new Set(readdirSync(work));
@@ -56,15 +44,6 @@ function pack(dir: string): string {
   const name = readdirSync(work).find((file) => file.endsWith('.tgz') && !before.has(file));
   if (!name) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
   return join(work, name);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 }
 
 beforeAll(() => {

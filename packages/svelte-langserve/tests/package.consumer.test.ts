@@ -4,7 +4,7 @@
  * renders ChatInterface inside ThemeProvider against the in-memory transport, and a chat composed
  * from the exported message parts.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -15,11 +15,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillManifest } from '../../../scripts/workspace-catalog.mjs';
+import { fillManifest, freePort, run } from '../../../scripts/consumer-support.mjs';
 
 const packageDir = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'svelte-langserve-consumer-'));
@@ -27,31 +26,6 @@ const app = join(work, 'app');
 let tarball = '';
 let server: ChildProcess | undefined;
 let origin = '';
-
-function run(command: string, args: string[], cwd: string) {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: 'pipe',
-      env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
-    });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout}\n${stderr}`, {
-      cause: error,
-    });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-}
 
 beforeAll(() => {
   if (!existsSync(join(packageDir, 'dist/index.js'))) {

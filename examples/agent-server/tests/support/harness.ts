@@ -1,9 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { FastifyInstance } from 'fastify';
-import { PROTOCOL_VERSION, type Message, type RunEvent } from 'svelte-langserve/protocol';
+import {
+  PROTOCOL_VERSION,
+  type Message,
+  type RunEvent,
+  type RunInfo,
+} from 'svelte-langserve/protocol';
 import { afterEach } from 'vitest';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import {
@@ -267,6 +273,34 @@ export async function createConversation(socket: ClientSocket): Promise<string> 
   const result = await socket.emitWithAck('conversations:create', {});
   if (!result.ok) throw new Error(result.error.message);
   return result.data.conversation.id;
+}
+
+/**
+ * Sends `text` to `agentId` in a conversation, waits for the run to end and answers the run and
+ * its answer as stored (re-read with a join).
+ */
+export async function askAgent(
+  socket: ClientSocket,
+  log: EventLog,
+  conversationId: string,
+  agentId: string,
+  text: string,
+): Promise<{ run: RunInfo; answer: Message }> {
+  const sent = await socket.emitWithAck('messages:send', {
+    conversationId,
+    clientMessageId: randomUUID(),
+    text,
+    agentIds: [agentId],
+  });
+  if (!sent.ok) throw new Error(sent.error.message);
+  const run = sent.data.runs[0];
+  if (!run) throw new Error('the send started no run');
+  await log.ended(run.id);
+  const joined = await socket.emitWithAck('conversations:join', { conversationId });
+  if (!joined.ok) throw new Error(joined.error.message);
+  const answer = joined.data.messages.find((message) => message.id === run.messageId);
+  if (!answer) throw new Error(`the answer ${run.messageId} is not stored`);
+  return { run, answer };
 }
 
 /** Polls `predicate` every 5 ms until it holds, or rejects after `timeoutMs`. */
