@@ -14,6 +14,7 @@ import {
   StateGraph,
 } from '@langchain/langgraph';
 import { createReactAgent } from '@langchain/langgraph/prebuilt';
+import { createAgent } from 'langchain';
 import { MessagesZodMeta } from '@langchain/langgraph';
 import { withLangGraph } from '@langchain/langgraph/zod';
 import { describe, expect, it } from 'vitest';
@@ -78,9 +79,10 @@ describe('createGraphAgent with a compiled graph', () => {
     expect((graph as { checkpointer?: unknown }).checkpointer).toBeUndefined();
   });
 
-  it('accepts createReactAgent, a zod state and MessagesAnnotation graphs without a cast', () => {
+  it("accepts createReactAgent, langchain's createAgent, a zod state and MessagesAnnotation graphs without a cast", () => {
     const model = new FakeListChatModel({ responses: ['ok'] });
     const react = createReactAgent({ llm: model, tools: [] });
+    const agent = createAgent({ model, tools: [] });
     const ZodState = z.object({
       messages: withLangGraph(z.custom<BaseMessage[]>(), MessagesZodMeta),
       topic: z.string().optional(),
@@ -93,11 +95,35 @@ describe('createGraphAgent with a compiled graph', () => {
       .addNode('answer', () => ({ messages: [new AIMessage('ok')] }))
       .addEdge(START, 'answer')
       .compile();
-    const graphs: ChatGraph[] = [react, zodGraph, plain];
+    const graphs: ChatGraph[] = [react, agent, zodGraph, plain];
     for (const [index, graph] of graphs.entries())
       expect(
         createGraphAgent({ id: `g${index}`, name: 'G', description: 'A graph.', graph }).info.id,
       ).toBe(`g${index}`);
+  });
+
+  it("runs langchain's createAgent on the server's thread: the second turn continues the first", async () => {
+    const model = new FakeListChatModel({ responses: ['an answer'] });
+    const agent = createGraphAgent({
+      id: 'v1',
+      name: 'V1',
+      description: 'langchain createAgent.',
+      graph: createAgent({ model, tools: [] }),
+    });
+    const checkpointer = new MemorySaver();
+    const first = await turn(agent, checkpointer, 'one', 'root-1');
+    const second = await turn(agent, checkpointer, 'two', first.head);
+    expect([first.answer, second.answer]).toEqual(['an answer', 'an answer']);
+    const state = await checkpointer.getTuple({
+      configurable: { thread_id: 'conversation:agent', checkpoint_id: second.head },
+    });
+    const messages = (state?.checkpoint.channel_values.messages ?? []) as BaseMessage[];
+    expect(messages.map((message) => `${message.getType()}:${String(message.content)}`)).toEqual([
+      'human:one',
+      'ai:an answer',
+      'human:two',
+      'ai:an answer',
+    ]);
   });
 
   it('shows a node status line while the node works, then clears it', async () => {
