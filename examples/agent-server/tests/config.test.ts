@@ -118,8 +118,10 @@ describe('loadConfig', () => {
   it('accepts CORS_ORIGIN as an alias and * in development only', () => {
     expect(loadConfig({ CORS_ORIGIN: 'http://a.test' }).corsOrigins).toEqual(['http://a.test']);
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    // Every production rule broken is named at once (here the missing key too).
     expect(problemsOf({ CORS_ORIGINS: '*', NODE_ENV: 'production' })).toEqual([
       expect.stringContaining('CORS_ORIGINS="*"'),
+      expect.stringContaining('JWT_SECRET or JWT_PUBLIC_KEY'),
     ]);
   });
 

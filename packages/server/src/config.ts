@@ -197,6 +197,11 @@ const environmentSchema = z.object({
  * Empty values count as unset. Throws a {@link ConfigError} naming every bad variable.
  */
 export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  return checked(readServerEnvironment(env));
+}
+
+/** {@link loadServerConfig} without the production rules (see {@link productionProblems}). */
+function readServerEnvironment(env: Record<string, string | undefined>): ServerConfig {
   const problems: string[] = [];
   const values = readEnvironment(environmentSchema, env);
   const production = values.NODE_ENV === 'production';
@@ -205,10 +210,6 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   const originsName = values.CORS_ORIGINS !== undefined ? 'CORS_ORIGINS' : 'CORS_ORIGIN';
   const originsValue = values.CORS_ORIGINS ?? values.CORS_ORIGIN;
   if (originsValue === '*') {
-    if (production)
-      problems.push(
-        `${originsName}="*": any origin is allowed only in development; list the origins (comma-separated) when NODE_ENV=production`,
-      );
     corsOrigins = '*';
   } else if (originsValue !== undefined) {
     corsOrigins = [];
@@ -273,12 +274,6 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     problems.push('JWT_SECRET: must be at least 32 characters');
   const devLogin =
     values.DEV_LOGIN !== undefined ? ['true', '1'].includes(values.DEV_LOGIN) : !production;
-  if (devLogin && production)
-    problems.push('DEV_LOGIN: the development login cannot be enabled when NODE_ENV=production');
-  if (production && values.JWT_SECRET === undefined && values.JWT_PUBLIC_KEY === undefined)
-    problems.push(
-      'JWT_SECRET or JWT_PUBLIC_KEY: required when NODE_ENV=production (sockets must authenticate)',
-    );
   if (problems.length) throw new ConfigError(problems);
   const auth: AuthConfig = { algorithms, devLogin, tokenTtlSeconds: values.TOKEN_TTL_SECONDS };
   if (values.JWT_SECRET !== undefined) auth.secret = values.JWT_SECRET;
@@ -336,11 +331,38 @@ export function resolveServerConfig(
   given: ServerConfigInput = {},
   env: Record<string, string | undefined> = process.env,
 ): ServerConfig {
-  const base = loadServerConfig(env);
-  return {
+  const base = readServerEnvironment(env);
+  // The production rules judge the result, so a key given in code satisfies them.
+  return checked({
     ...base,
     ...given,
     auth: { ...base.auth, ...given.auth },
     limits: { ...base.limits, ...given.limits },
-  };
+  });
+}
+
+/**
+ * What production (`NODE_ENV=production`, `config.production`) refuses: a key to verify tokens
+ * missing, the development login on, any origin allowed.
+ */
+export function productionProblems(config: ServerConfig): string[] {
+  if (!config.production) return [];
+  const problems: string[] = [];
+  if (config.corsOrigins === '*')
+    problems.push(
+      'CORS_ORIGINS="*": any origin is allowed only in development; list the origins (comma-separated) when NODE_ENV=production',
+    );
+  if (config.auth.devLogin)
+    problems.push('DEV_LOGIN: the development login cannot be enabled when NODE_ENV=production');
+  if (config.auth.secret === undefined && config.auth.publicKey === undefined)
+    problems.push(
+      'JWT_SECRET or JWT_PUBLIC_KEY: required when NODE_ENV=production (sockets must authenticate)',
+    );
+  return problems;
+}
+
+function checked(config: ServerConfig): ServerConfig {
+  const problems = productionProblems(config);
+  if (problems.length) throw new ConfigError(problems);
+  return config;
 }

@@ -23,4 +23,16 @@ describe('resolveServerConfig', () => {
     expect(() => resolveServerConfig({}, { NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => resolveServerConfig({}, { NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
   });
+
+  it('judges production on the result: a key given in code satisfies it, a dev login in code does not', () => {
+    const secret = 'x'.repeat(32);
+    const config = resolveServerConfig({ auth: { secret } }, { NODE_ENV: 'production' });
+    expect(config.auth).toMatchObject({ secret, devLogin: false });
+    expect(() =>
+      resolveServerConfig({ auth: { secret, devLogin: true } }, { NODE_ENV: 'production' }),
+    ).toThrow(/DEV_LOGIN/);
+    expect(() => resolveServerConfig({ production: true, corsOrigins: '*' }, {})).toThrow(
+      /any origin is allowed only in development/,
+    );
+  });
 });

@@ -5,9 +5,10 @@ import { AgentHealthTracker, type Agent } from './agent.js';
 import { textItemsOf } from './content.js';
 
 /**
- * What the server needs of a plain LangChain runnable (LCEL: `prompt.pipe(model)`,
- * `model.pipe(new StringOutputParser())`, a chat model itself): it takes the conversation's
- * messages and streams message chunks or strings.
+ * What the server needs of a plain LangChain runnable (LCEL: `model.pipe(new
+ * StringOutputParser())`, a chat model itself): it takes the conversation's messages (a list,
+ * not an object: put `RunnableLambda.from((messages) => ({ messages }))` before a prompt that
+ * expects one) and streams message chunks or strings.
  */
 export interface ChatRunnable {
   stream(input: BaseMessage[], options?: Partial<RunnableConfig>): Promise<AsyncIterable<unknown>>;
