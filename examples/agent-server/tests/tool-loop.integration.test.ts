@@ -8,7 +8,7 @@ import {
 } from 'svelte-langserve/protocol';
 import { describe, expect, it } from 'vitest';
 import { AGENT_DEFINITIONS } from '../src/agents/definitions.js';
-import { createConversation, EventLog, serverPerTest } from './support/harness.js';
+import { askAgent, createConversation, EventLog, serverPerTest } from './support/harness.js';
 
 const FIXTURE_DOCS = path.join(import.meta.dirname, 'fixtures/docs');
 
@@ -25,21 +25,9 @@ async function setUp() {
 /** Sends `text` to `agentId`, waits for the run to end; returns its events and stored message. */
 async function ask(agentId: string, text: string) {
   const { socket, log, conversationId } = await setUp();
-  const sent = await socket.emitWithAck('messages:send', {
-    conversationId,
-    clientMessageId: randomUUID(),
-    text,
-    agentIds: [agentId],
-  });
-  if (!sent.ok) throw new Error(sent.error.message);
-  const run = sent.data.runs[0];
-  if (!run) throw new Error('no run');
-  await log.ended(run.id);
+  const { run, answer } = await askAgent(socket, log, conversationId, agentId, text);
   const events = log.forRun(run.id).map(({ receivedAt: _receivedAt, ...event }) => event);
-  const joined = await socket.emitWithAck('conversations:join', { conversationId });
-  if (!joined.ok) throw new Error(joined.error.message);
-  const stored = joined.data.messages.find((message) => message.id === run.messageId);
-  return { events, stored };
+  return { events, stored: answer };
 }
 
 /** The event types with consecutive repeats collapsed, e.g. start, tool-call-delta, ... */

@@ -135,3 +135,53 @@ export class AgentHealthTracker {
     this.#lastError = error;
   }
 }
+
+/** What clients see of an agent, as its registration says it (see {@link describeAgent}). */
+export interface AgentDescription {
+  /** Unique; clients address the agent by it (`[A-Za-z0-9_-]`, at most 64 characters). */
+  id: string;
+  name: string;
+  description: string;
+  /** Shown with the agent and on its answers. */
+  provider: string;
+  model: string;
+  demo?: boolean;
+  tools?: string[];
+  settings?: AgentSettingsSpec;
+  contextTokens?: number;
+  unconfiguredReason?: string;
+}
+
+const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The parts of an {@link Agent} every kind of registration shares: its info, the metadata its
+ * answers carry, its settings and its health. Throws a `TypeError` for an id clients could not
+ * address.
+ */
+export function describeAgent(
+  description: AgentDescription,
+): Pick<Agent, 'info' | 'metadata' | 'settings' | 'health' | 'contextTokens'> {
+  const { id, provider, model, demo = false } = description;
+  if (!AGENT_ID.test(id))
+    throw new TypeError(`Agent id ${JSON.stringify(id)}: use 1 to 64 letters, digits, _ or -.`);
+  const settings = description.settings ?? {};
+  return {
+    info: {
+      id,
+      name: description.name,
+      description: description.description,
+      provider,
+      model,
+      demo,
+      tools: description.tools ?? [],
+      settings,
+    },
+    metadata: demo ? { provider, model, demo: true } : { provider, model },
+    settings,
+    ...(description.contextTokens !== undefined
+      ? { contextTokens: description.contextTokens }
+      : {}),
+    health: new AgentHealthTracker(description.unconfiguredReason),
+  };
+}

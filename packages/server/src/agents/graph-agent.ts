@@ -3,7 +3,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import type { StreamMode } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { AgentSettingsSpec } from 'svelte-langserve/protocol';
-import { AgentHealthTracker, type Agent, type AgentGraph, type AgentStreamItem } from './agent.js';
+import { describeAgent, type Agent, type AgentGraph, type AgentStreamItem } from './agent.js';
 
 /** Where a run puts its settings (temperature, …) in the graph's `configurable`. */
 export const SETTINGS_KEY = 'runSettings';
@@ -175,34 +175,17 @@ export interface GraphAgentOptions {
   nodeStatus?: NodeStatus;
 }
 
-const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** An agent over a LangGraph graph of your own (see {@link GraphAgentOptions}). */
 export function createGraphAgent(options: GraphAgentOptions): Agent {
-  if (!AGENT_ID.test(options.id))
-    throw new TypeError(
-      `Agent id ${JSON.stringify(options.id)}: use 1 to 64 letters, digits, _ or -.`,
-    );
-  const provider = options.provider ?? 'custom';
-  const model = options.model ?? 'graph';
-  const settings = options.settings ?? {};
-  const build = typeof options.graph === 'function' ? options.graph : graphFactoryOf(options.graph);
+  const { graph, recursionLimit, nodeStatus, requiresFinishReason, ...description } = options;
+  const build = typeof graph === 'function' ? graph : graphFactoryOf(graph);
   return {
-    info: {
-      id: options.id,
-      name: options.name,
-      description: options.description,
-      provider,
-      model,
-      demo: options.demo ?? false,
-      tools: options.tools ?? [],
-      settings,
-    },
-    metadata: options.demo ? { provider, model, demo: true } : { provider, model },
-    settings,
-    ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
-    ...(options.requiresFinishReason ? { requiresFinishReason: true } : {}),
-    health: new AgentHealthTracker(options.unconfiguredReason),
-    graph: threadedGraph(build, options.recursionLimit, options.nodeStatus),
+    ...describeAgent({
+      ...description,
+      provider: options.provider ?? 'custom',
+      model: options.model ?? 'graph',
+    }),
+    ...(requiresFinishReason ? { requiresFinishReason: true } : {}),
+    graph: threadedGraph(build, recursionLimit, nodeStatus),
   };
 }

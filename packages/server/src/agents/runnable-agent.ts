@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { AgentHealthTracker, type Agent } from './agent.js';
+import { describeAgent, type Agent } from './agent.js';
 import { textItemsOf } from './content.js';
 
 /**
@@ -36,26 +36,16 @@ export interface RunnableAgentOptions {
  * turns or interrupts, register a LangGraph graph instead.
  */
 export function createRunnableAgent(options: RunnableAgentOptions): Agent {
-  const provider = options.provider ?? 'custom';
-  const model = options.model ?? 'runnable';
+  const { runnable, ...description } = options;
   return {
-    info: {
-      id: options.id,
-      name: options.name,
-      description: options.description,
-      provider,
-      model,
-      demo: false,
-      tools: [],
-      settings: {},
-    },
-    metadata: { provider, model },
-    settings: {},
-    ...(options.contextTokens !== undefined ? { contextTokens: options.contextTokens } : {}),
-    health: new AgentHealthTracker(),
+    ...describeAgent({
+      ...description,
+      provider: options.provider ?? 'custom',
+      model: options.model ?? 'runnable',
+    }),
     graph: {
       stream: async ({ messages }, { signal }) =>
-        textItemsOf(await options.runnable.stream(messages, { signal }), `run-${randomUUID()}`, {}),
+        textItemsOf(await runnable.stream(messages, { signal }), `run-${randomUUID()}`, {}),
     },
   };
 }
