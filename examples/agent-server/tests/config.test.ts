@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       anthropic: {},
       docsDir: DEFAULT_DOCS_DIR,
       demoTokenDelayMs: 25,
-      runFlushIntervalMs: 16,
+      runFlushIntervalMs: 50,
       logLevel: 'info',
       production: false,
       runTimeoutMs: 300_000,

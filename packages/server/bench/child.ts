@@ -35,12 +35,15 @@ import { Run } from '../src/runs/run.js';
 import { buildBenchGraph, createBenchAgent } from './graph.js';
 import type { ChildMessage, HeapReport, ParentMessage, WindowReport } from './ipc.js';
 import { BenchChatModel, promptFor } from './scripted-model.js';
+import { DEFAULT_RUN_FLUSH_INTERVAL_MS } from '../src/config.js';
 
 const mode = process.argv[2];
 if (mode !== 'server' && mode !== 'baseline' && mode !== 'floor')
   throw new Error(`unknown mode ${mode}`);
 const delayMs = Number(process.env.BENCH_TOKEN_DELAY_MS ?? 5);
-const flushIntervalMs = Number(process.env.BENCH_FLUSH_INTERVAL_MS ?? 16);
+const flushIntervalMs = Number(
+  process.env.BENCH_FLUSH_INTERVAL_MS ?? DEFAULT_RUN_FLUSH_INTERVAL_MS,
+);
 
 const send = (message: ChildMessage) => process.send?.(message);
 

@@ -27,6 +27,7 @@ import { envNumber } from './env.js';
 import type { HeapReport, WindowReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { median, percentile, round } from './stats.js';
+import { DEFAULT_RUN_FLUSH_INTERVAL_MS } from '../src/config.js';
 
 /** The workload (overridable by environment variables, for experiments). */
 const settings = {
@@ -36,7 +37,7 @@ const settings = {
   /** Stream i starts i × staggerMs after the first (server and baseline alike). */
   staggerMs: envNumber('BENCH_STAGGER_MS', 1),
   rounds: envNumber('BENCH_ROUNDS', 3),
-  flushIntervalMs: envNumber('BENCH_FLUSH_INTERVAL_MS', 16),
+  flushIntervalMs: envNumber('BENCH_FLUSH_INTERVAL_MS', DEFAULT_RUN_FLUSH_INTERVAL_MS),
   latencySamples: envNumber('BENCH_LATENCY_SAMPLES', 60),
   latencyTokens: 10,
   warmupLatencySamples: envNumber('BENCH_WARMUP_LATENCY_SAMPLES', 10),

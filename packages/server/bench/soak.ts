@@ -26,6 +26,7 @@ import { envNumber } from './env.js';
 import type { HeapReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { leastSquaresSlope, round } from './stats.js';
+import { DEFAULT_RUN_FLUSH_INTERVAL_MS } from '../src/config.js';
 
 /** `--quick` (what `pnpm bench` runs): a 3-minute soak unless SOAK_MINUTES says otherwise. */
 const quick = process.argv.includes('--quick');
@@ -47,7 +48,7 @@ const settings = {
   answerIntervalMs: envNumber('SOAK_ANSWER_INTERVAL_MS', 2500),
   tokensPerAnswer: envNumber('SOAK_TOKENS', 200),
   tokenDelayMs: envNumber('SOAK_TOKEN_DELAY_MS', 5),
-  flushIntervalMs: envNumber('SOAK_FLUSH_INTERVAL_MS', 16),
+  flushIntervalMs: envNumber('SOAK_FLUSH_INTERVAL_MS', DEFAULT_RUN_FLUSH_INTERVAL_MS),
   /** A user opens a new conversation (and leaves the old one) after this many answers. */
   answersPerConversation: envNumber('SOAK_ANSWERS_PER_CONVERSATION', 5),
   /** A user drops its connection, reconnects and re-joins after this many answers. */

@@ -18,6 +18,7 @@ export {
 export {
   ConfigError,
   DEFAULT_CORS_ORIGINS,
+  DEFAULT_RUN_FLUSH_INTERVAL_MS,
   DEFAULT_SQLITE_FILE,
   envHttpUrl,
   envInteger,
