@@ -5,14 +5,7 @@
  */
 import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
-import {
-  Annotation,
-  END,
-  MemorySaver,
-  MessagesAnnotation,
-  START,
-  StateGraph,
-} from '@langchain/langgraph';
+import { MemorySaver, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { createReactAgent } from '@langchain/langgraph/prebuilt';
 import { createAgent } from 'langchain';
 import { MessagesZodMeta } from '@langchain/langgraph';
@@ -21,19 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { THREAD_STREAM_MODES, type AgentStreamItem } from '../src/agents/agent.js';
 import { createGraphAgent, type ChatGraph } from '../src/index.js';
-
-/** A graph with an extra state key that counts the turns it has seen. */
-function countingGraph() {
-  const State = Annotation.Root({ ...MessagesAnnotation.spec, turns: Annotation<number>() });
-  return new StateGraph(State)
-    .addNode('count', (state) => {
-      const turns = (state.turns ?? 0) + 1;
-      return { turns, messages: [new AIMessage(`turn ${turns}`)] };
-    })
-    .addEdge(START, 'count')
-    .addEdge('count', END)
-    .compile();
-}
+import { countingGraph } from './support/graphs.js';
 
 /** Streams one turn on `threadId`, forking from `checkpointId`; returns the text and the head. */
 async function turn(

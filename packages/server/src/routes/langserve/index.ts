@@ -86,6 +86,11 @@ async function registerLangServeRoutes(
       // Bodies are parsed with zod in the handlers (typed 400s with the issues); the route
       // schemas document the API.
       scope.setValidatorCompiler(() => (value) => ({ value }));
+      // The body limit is the server's (`limits.maxPayloadBytes`), also when the plugin sits on
+      // an app with another Fastify-wide `bodyLimit`.
+      scope.addHook('onRoute', (route) => {
+        route.bodyLimit ??= config.limits.maxPayloadBytes;
+      });
       scope.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
       scope.setErrorHandler((error: FastifyError, request, reply) => {
