@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  cleanEnvironment,
   ConfigError,
   envHttpUrl,
   envInteger,
@@ -100,10 +101,6 @@ export function loadConfig(
     () => loadServerConfig(env),
     () => readEnvironment(agentEnvironmentSchema, env),
   );
-  const cleaned: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
-  }
   const openai: AppConfig['openai'] = {};
   if (values.OPENAI_API_KEY !== undefined) openai.apiKey = values.OPENAI_API_KEY;
   if (values.OPENAI_BASE_URL !== undefined) openai.baseURL = values.OPENAI_BASE_URL;
@@ -135,7 +132,7 @@ export function loadConfig(
     );
   const resolved = resolveAgentsConfig(
     parsedFile.data,
-    cleaned,
+    cleanEnvironment(env),
     {
       openai: {
         configured: openai.apiKey !== undefined || openai.baseURL !== undefined,

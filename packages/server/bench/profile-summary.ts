@@ -5,6 +5,7 @@
  *   pnpm tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
  */
 import { readFileSync } from 'node:fs';
+import { shortUrl } from './env.js';
 
 interface ProfileNode {
   id: number;
@@ -27,12 +28,6 @@ profile.samples.forEach((id, index) => {
   selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
 });
 
-const shortUrl = (url: string) =>
-  url
-    .replace(/^file:\/\//, '')
-    .replace(/.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
-    .replace(/.*\/packages\/server\//, 'server/')
-    .replace(/.*\/packages\/svelte-langserve\//, 'svelte-langserve/');
 const packageOf = (url: string) => {
   const short = shortUrl(url);
   if (short === '') return '(native/vm)';

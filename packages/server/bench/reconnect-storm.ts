@@ -40,7 +40,7 @@ import { PROTOCOL_VERSION, type RunEvent } from 'svelte-langserve/protocol';
 import { TokenAuthority } from '../src/index.js';
 import { Child, wait } from './child-process.js';
 import type { ClientSocket } from './client.js';
-import { envNumber } from './env.js';
+import { envNumber, shortUrl } from './env.js';
 import type { WindowReport } from './ipc.js';
 import { promptFor } from './scripted-model.js';
 import { median, percentile } from './stats.js';
@@ -406,13 +406,6 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-
-const shortUrl = (url: string) =>
-  url
-    .replace(/^file:\/\//, '')
-    .replace(/.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
-    .replace(/.*\/packages\/server\//, 'server/')
-    .replace(/.*\/packages\/svelte-langserve\//, 'svelte-langserve/');
 
 /**
  * What a sample's stack was doing, judged by the first rule that matches any of its frames

@@ -23,7 +23,7 @@ import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION } from 'svelte-langserve/protocol';
 import { Child, wait } from './child-process.js';
 import type { ClientSocket } from './client.js';
-import { envNumber } from './env.js';
+import { envNumber, machineInfo } from './env.js';
 import type { HeapReport, WindowReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { median, percentile, round } from './stats.js';
@@ -588,10 +588,7 @@ async function main(): Promise<number> {
     const results = {
       date: new Date().toISOString(),
       machine: {
-        cpus: os.availableParallelism(),
-        cpuModel: cpus[0]?.model ?? 'unknown',
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
+        ...machineInfo(),
         loadAverageAtStart: round(loadAtStart),
         loadAverageAtEnd: round(os.loadavg()[0] ?? 0),
       },

@@ -22,7 +22,7 @@ import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION } from 'svelte-langserve/protocol';
 import { Child, wait } from './child-process.js';
 import type { ClientSocket } from './client.js';
-import { envNumber } from './env.js';
+import { envNumber, machineInfo } from './env.js';
 import type { HeapReport } from './ipc.js';
 import { expectedText, promptFor } from './scripted-model.js';
 import { leastSquaresSlope, round } from './stats.js';
@@ -421,12 +421,7 @@ async function main(): Promise<number> {
 
     const results = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.availableParallelism(),
-        cpuModel: cpus[0]?.model ?? 'unknown',
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-      },
+      machine: machineInfo(),
       settings,
       target: {
         mbPer10Minutes: TARGET_MB_PER_10_MINUTES,

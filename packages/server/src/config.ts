@@ -3,7 +3,13 @@ import { MAX_MESSAGE_LENGTH } from 'svelte-langserve/protocol';
 import { z } from 'zod';
 import { ConfigError, envInteger, readEnvironment } from './environment.js';
 
-export { ConfigError, envHttpUrl, envInteger, readEnvironment } from './environment.js';
+export {
+  cleanEnvironment,
+  ConfigError,
+  envHttpUrl,
+  envInteger,
+  readEnvironment,
+} from './environment.js';
 
 /** The log levels the server accepts (pino's, plus `silent`). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -63,6 +63,15 @@ export const envHttpUrl = (name: string, example: string) =>
         });
     });
 
+/** `env` without its empty values (they count as unset), the others trimmed. */
+export function cleanEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+  return cleaned;
+}
+
 /**
  * Parses `env` with `schema` after dropping empty values (they count as unset) and trimming the
  * rest. Throws a {@link ConfigError} naming every bad variable.
@@ -71,11 +80,7 @@ export function readEnvironment<T extends z.ZodType>(
   schema: T,
   env: Record<string, string | undefined>,
 ): z.output<T> {
-  const cleaned: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
-  }
-  const result = schema.safeParse(cleaned);
+  const result = schema.safeParse(cleanEnvironment(env));
   if (!result.success)
     throw new ConfigError(
       result.error.issues.map((issue) =>

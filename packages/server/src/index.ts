@@ -16,6 +16,7 @@ export {
   type SvelteLangserveOptions,
 } from './plugin.js';
 export {
+  cleanEnvironment,
   ConfigError,
   DEFAULT_CORS_ORIGINS,
   DEFAULT_RUN_FLUSH_INTERVAL_MS,

@@ -5,7 +5,6 @@ import type {
   Message,
   RunEvent,
   RunInfo,
-  RunSettings,
 } from 'svelte-langserve/protocol';
 import type { Agent } from '../agents/agent.js';
 import type { RunPeers } from '../cluster/peers.js';
@@ -13,7 +12,13 @@ import { isStoreError, type ConversationStore } from '../conversations/store.js'
 import type { CancelOutcome, RunManager } from '../runs/run-manager.js';
 import type { Run } from '../runs/run.js';
 import { ConversationAccess, NO_SUCH_CONVERSATION, ServiceError } from './access.js';
-import { DEFAULT_TITLE, Sending, type SendInput, type SendOutcome } from './sending.js';
+import {
+  DEFAULT_TITLE,
+  Sending,
+  type RegenerateInput,
+  type SendInput,
+  type SendOutcome,
+} from './sending.js';
 
 export { ServiceError } from './access.js';
 export { titleFrom, type SendInput, type SendOutcome } from './sending.js';
@@ -371,13 +376,7 @@ export class ConversationService {
   }
 
   /** Answers a user message again (see {@link Sending.regenerate}). */
-  regenerate(input: {
-    conversationId: string;
-    userId: string;
-    messageId: string;
-    agentIds?: string[];
-    settings?: RunSettings;
-  }): Promise<Run[]> {
+  regenerate(input: RegenerateInput): Promise<Run[]> {
     return this.#sending.regenerate(input);
   }
 }

@@ -45,6 +45,16 @@ export function titleFrom(text: string): string {
   const space = cut.lastIndexOf(' ');
   return `${space > TITLE_LENGTH / 2 ? cut.slice(0, space) : cut}…`;
 }
+/** What {@link Sending.regenerate} is asked to do. */
+export interface RegenerateInput {
+  conversationId: string;
+  userId: string;
+  /** The answer to answer again. */
+  messageId: string;
+  agentIds?: string[];
+  settings?: RunSettings;
+}
+
 /**
  * Sends and regenerations: the user message and its runs stored in one transaction (not
  * started: the caller starts them after the acknowledgement), idempotent on the client's id.
@@ -109,13 +119,7 @@ export class Sending {
    * assistant message), by its agent unless `agentIds` names others. Nothing is stored for a
    * refused request.
    */
-  async regenerate(input: {
-    conversationId: string;
-    userId: string;
-    messageId: string;
-    agentIds?: string[];
-    settings?: RunSettings;
-  }): Promise<Run[]> {
+  async regenerate(input: RegenerateInput): Promise<Run[]> {
     const { conversation } = await this.#access.require(input.conversationId, input.userId);
     const answer = await this.#store.getMessage(input.messageId);
     if (!answer || answer.conversationId !== conversation.id)
